@@ -1,0 +1,13 @@
+// Seeded random numbers. Core never calls Math.random: same seed, same folds, same synthetic rows.
+
+/** mulberry32: small, fast, 32-bit state; good enough for sampling and shuffling. */
+export function createRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
