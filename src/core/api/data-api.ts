@@ -12,6 +12,8 @@ import type { ColumnSchema } from '../data/schema';
 import type { DatasetProfile } from '../data/profile-types';
 import { profileTable } from '../data/profile';
 import { formatCell, type Cell } from '../data/format';
+import { recastColumn } from '../data/recast';
+import type { ColumnKind } from '../data/schema';
 
 export interface DatasetMeta {
   id: string;
@@ -148,6 +150,44 @@ export function createDataApi(deps: DataApiDeps) {
         return { start, columns, rows };
       } catch (err) {
         throw toBenchtopError(err, 'Could not read rows').toJSON();
+      }
+    },
+
+    /**
+     * The user's type override: converts one stored column to another kind, re-profiles and
+     * re-stores the dataset (same id, one transaction). Values that do not parse become missing
+     * and are reported in the dataset's notes.
+     */
+    async setColumnKind(id: string, column: string, kind: ColumnKind): Promise<DatasetMeta> {
+      try {
+        const meta = await deps.store.getDataset(id);
+        if (!meta) throw new BenchtopError('not-found', `Dataset ${id} is not in this browser's storage any more.`);
+        const before = meta.schema.find((c) => c.name === column);
+        const table = await loadTable(id);
+        const recast = recastColumn(table, meta.schema, column, kind);
+        const report: IngestReport = { ...meta.report, strayValues: { ...meta.report.strayValues }, notes: [...meta.report.notes] };
+        // Stray values found at ingest described the old kind; the override replaces them.
+        delete report.strayValues[column];
+        const rows = recast.stray.examples.map((e) => e.row + 1).join(', ');
+        report.notes.push(
+          `You changed '${column}' from ${before?.kind ?? 'unknown'} to ${kind}` +
+            (recast.stray.count > 0
+              ? `; ${recast.stray.count} value(s) did not parse as ${kind} and are now missing (rows ${rows}${recast.stray.count > recast.stray.examples.length ? ', ...' : ''}).`
+              : '.'),
+        );
+        const ipc = tableToIPC(recast.table, 'file');
+        const updated: DatasetMeta = {
+          ...meta,
+          schema: recast.schema,
+          profile: profileTable(recast.table, recast.schema, report),
+          report,
+          storedBytes: ipc.byteLength,
+        };
+        await deps.store.putDataset(updated, ipc);
+        cached = { id, table: recast.table };
+        return updated;
+      } catch (err) {
+        throw toBenchtopError(err, `Could not change the type of '${column}'`).toJSON();
       }
     },
 

@@ -1,0 +1,94 @@
+// `npm run bench`: throughput figures as ratios against a baseline measured in the same run
+// (these machines are shared and noisy; absolute times are not stable). Prints a table and writes
+// bench/results/latest.json. Never used by tests.
+//
+//   npm run bench                      every figure
+//   npm run bench -- --only ingest     one figure (ingest-node, ingest-browser, longtask, bundle)
+//   npm run bench -- --rows 50000      a smaller generated file for a quick look
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { generateMixedCsv } from './gen-mixed-csv';
+import { ingestInBrowser } from './browser';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rows: { type: 'string', default: '200000' },
+    repeat: { type: 'string', default: '3' },
+  },
+});
+const only = values.only?.split(',') ?? null;
+const want = (name: string) => !only || only.some((o) => name.startsWith(o));
+const rows = Number(values.rows);
+const repeat = Number(values.repeat);
+
+mkdirSync('bench/results', { recursive: true });
+const csvPath = `bench/results/mixed-${rows}.csv`;
+if (!existsSync(csvPath)) {
+  console.log(`generating ${csvPath} (${rows} rows x 25 columns, seed 42)...`);
+  writeFileSync(csvPath, generateMixedCsv(rows, 42));
+}
+const fileBytes = statSync(csvPath).size;
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const figures: Record<string, unknown> = { file: csvPath, fileBytes };
+
+interface ChildResult {
+  mode: string;
+  rows: number;
+  seconds: number;
+  maxRssBytes: number;
+}
+function child(mode: string): ChildResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/ingest-child.ts', mode, csvPath], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out) as ChildResult;
+}
+
+if (want('ingest-node')) {
+  console.log(`\n# Ingest in Node: ${csvPath} (${mb(fileBytes)}), ${repeat} alternating runs each`);
+  const papa: ChildResult[] = [];
+  const ours: ChildResult[] = [];
+  for (let i = 0; i < repeat; i++) {
+    papa.push(child('papaparse'));
+    ours.push(child('benchtop'));
+  }
+  const idle = child('idle');
+  const papaS = median(papa.map((r) => r.seconds));
+  const oursS = median(ours.map((r) => r.seconds));
+  const peak = Math.max(...ours.map((r) => r.maxRssBytes)) - idle.maxRssBytes;
+  console.log(`papaparse (string rows, baseline): ${papaS.toFixed(2)} s  [${papa.map((r) => r.seconds.toFixed(2)).join(', ')}]`);
+  console.log(`benchtop ingest (typed Arrow):     ${oursS.toFixed(2)} s  [${ours.map((r) => r.seconds.toFixed(2)).join(', ')}]`);
+  console.log(`ratio (papaparse time / benchtop time): ${(papaS / oursS).toFixed(2)}x   (target >= 1.0x, stretch 2x)`);
+  console.log(`peak memory above an idle process: ${mb(peak)} = ${(peak / fileBytes).toFixed(2)}x the file (target <= 3x)`);
+  figures.ingestNode = { papaparseSeconds: papaS, benchtopSeconds: oursS, ratio: papaS / oursS, peakBytes: peak, peakRatio: peak / fileBytes, rows: ours[0].rows };
+}
+
+if (want('ingest-browser') || want('longtask')) {
+  console.log(`\n# In Chromium (workers): ${csvPath}`);
+  const b = await ingestInBrowser(csvPath, { repeat, ingest: want('ingest-browser'), longtask: want('longtask') });
+  if (b.worker) {
+    console.log(`papaparse in a worker (baseline): ${b.worker.papaparseSeconds.toFixed(2)} s`);
+    console.log(`benchtop ingest in a worker:      ${b.worker.benchtopSeconds.toFixed(2)} s`);
+    console.log(`ratio: ${(b.worker.papaparseSeconds / b.worker.benchtopSeconds).toFixed(2)}x   (target >= 1.0x)`);
+  }
+  if (b.app) {
+    console.log(`app import (parse + profile + IndexedDB write) of ${mb(fileBytes)}: ${b.app.seconds.toFixed(2)} s`);
+    console.log(`main-thread long tasks during the import: ${b.app.longTasks.length} (longest ${b.app.longest.toFixed(0)} ms; target: none over 50 ms)`);
+  }
+  figures.browser = b;
+}
+
+if (want('bundle')) {
+  console.log('\n# JavaScript loaded by index.html');
+  if (!existsSync('dist/index.html')) spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const out = spawnSync(process.execPath, ['scripts/check-bundle.mjs'], { encoding: 'utf8' });
+  console.log(out.stdout.trim());
+  figures.bundle = out.stdout.trim().split('\n').pop();
+}
+
+writeFileSync('bench/results/latest.json', JSON.stringify(figures, null, 2));
+console.log('\nwritten: bench/results/latest.json');
