@@ -1,21 +1,17 @@
 // The data worker: a thin entry point (DESIGN.md §3). It wires the pure core data API to Dexie
 // storage and exposes it over comlink. Parsing, profiling and the big IndexedDB write all happen
 // here, off the main thread; the UI only receives metadata and pages of rows.
+// `createDataWorkerApi` is exported so the API tests run this exact surface in Node, in-process
+// and through a MessageChannel; the wiring at the bottom only runs inside a real worker.
 import * as Comlink from 'comlink';
-import { createDataApi, type ImportOptions } from '../src/core/api/data-api';
+import { createDataApi, type DataApi, type ImportOptions } from '../src/core/api/data-api';
 import type { ColumnKind } from '../src/core/data/schema';
 import { blobSource } from '../src/core/ingest/blob-source';
 import type { IngestProgress } from '../src/core/ingest/types';
 import { createDexieDatasetStore, openBenchtopDb } from '../src/db';
 
-const core = createDataApi({
-  store: createDexieDatasetStore(openBenchtopDb()),
-  now: Date.now,
-  newId: () => crypto.randomUUID(),
-});
-
 /** At most one progress message per this many ms, so a fast reader cannot flood the main thread. */
-const PROGRESS_INTERVAL_MS = 100;
+export const PROGRESS_INTERVAL_MS = 100;
 
 /**
  * Forwards progress at most every PROGRESS_INTERVAL_MS, always when the phase changes (so the UI
@@ -51,30 +47,53 @@ function throttled(onProgress: (p: IngestProgress) => unknown): (p: IngestProgre
   };
 }
 
-const api = {
-  /** Reads a File as a stream, profiles it and stores it; resolves with the stored metadata. */
-  importFile(
-    jobId: string,
-    file: File,
-    options: ImportOptions,
-    onProgress: (p: IngestProgress) => unknown,
-  ) {
-    return core.importData(jobId, blobSource(file, file.name), options, throttled(onProgress));
-  },
-  cancel(jobId: string): void {
-    core.cancel(jobId);
-  },
-  rows(id: string, start: number, count: number) {
-    return core.rows(id, start, count);
-  },
-  setColumnKind(id: string, column: string, kind: ColumnKind) {
-    return core.setColumnKind(id, column, kind);
-  },
-  evict(id: string): void {
-    core.evict(id);
-  },
+export type ImportFileOptions = ImportOptions & {
+  /**
+   * The file's name when `file` arrives without one. Browsers clone a File with its name; Node's
+   * MessagePort clones it as a plain Blob, so the API tests pass the name here too.
+   */
+  fileName?: string;
 };
 
-export type DataWorkerApi = typeof api;
+/** The surface the UI calls through comlink. Every argument and result is cloneable. */
+export function createDataWorkerApi(core: DataApi) {
+  return {
+    /** Reads a File as a stream, profiles it and stores it; resolves with the stored metadata. */
+    importFile(
+      jobId: string,
+      file: File | Blob,
+      options: ImportFileOptions = {},
+      onProgress: (p: IngestProgress) => unknown = () => undefined,
+    ) {
+      const { fileName, ...importOptions } = options;
+      const name = ('name' in file && file.name) || fileName || 'data';
+      return core.importData(jobId, blobSource(file, name), importOptions, throttled(onProgress));
+    },
+    /** Asks a running import to stop; it rejects with a `cancelled` error and stores nothing. */
+    cancel(jobId: string): void {
+      core.cancel(jobId);
+    },
+    rows(id: string, start: number, count: number) {
+      return core.rows(id, start, count);
+    },
+    setColumnKind(id: string, column: string, kind: ColumnKind) {
+      return core.setColumnKind(id, column, kind);
+    },
+    /** Forgets the decoded table the preview pages through (call after delete or re-import). */
+    evict(id: string): void {
+      core.evict(id);
+    },
+  };
+}
 
-Comlink.expose(api);
+export type DataWorkerApi = ReturnType<typeof createDataWorkerApi>;
+
+// Inside a worker only (not when a test imports this module): open storage and expose the API.
+if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
+  const core = createDataApi({
+    store: createDexieDatasetStore(openBenchtopDb()),
+    now: Date.now,
+    newId: () => crypto.randomUUID(),
+  });
+  Comlink.expose(createDataWorkerApi(core));
+}
