@@ -1,0 +1,619 @@
+// Per-column accumulators of the CSV reader. Each column starts by sampling (keeping its first
+// SAMPLE_SIZE non-missing values as strings), then infers its kind from that sample, replays it
+// into a typed accumulator and parses every later field straight from the text into typed arrays:
+// numbers into a Float64Array, booleans into bytes, dates into epoch ms, strings into a dictionary
+// (or, once a column is clearly free text, straight into UTF-8 bytes). The decision points depend
+// on row counts only, never on chunk boundaries, so any chunking gives the same table.
+import type { Data } from 'apache-arrow';
+import type { ColumnKind, NumberFormat } from '../../data/schema';
+import { booleanData, dateData, integerData, isCategorical, numberData } from '../normalize';
+import { dictionaryData, utf8Data, Utf8Buffer } from './build-arrow';
+import { parseDate, type DateFormat } from './dates';
+import {
+  forcedDateFormat,
+  forcedNumberFormat,
+  inferKind,
+  MIN_PARSED_SHARE,
+  parseBoolean,
+  type Inferred,
+} from './infer';
+import { MissingMatcher, trimEnd, trimStart } from './missing';
+import { FORMAT_CODES, lastNumber, parseNumber } from './numbers';
+import { ESCAPED, fieldValue, MESSY, QUOTED } from './tokenize';
+
+/** Non-missing values a column looks at before choosing its kind. */
+export const SAMPLE_SIZE = 1000;
+/** Examples of stray values kept per column (the count is exact). */
+const STRAY_EXAMPLES = 10;
+
+export interface StrayLog {
+  count: number;
+  rows: number[];
+  values: string[];
+}
+
+export interface FinishedColumn {
+  kind: ColumnKind;
+  data: Data;
+  numberFormat?: NumberFormat;
+  dateFormat?: DateFormat;
+  strays: StrayLog;
+  /** Too many values did not parse as the inferred kind: read the column again as strings. */
+  overflow: boolean;
+  note?: string;
+}
+
+/** What every column accumulator does; `row` always increases by one per call. */
+export interface Column {
+  /** A field of the current row, as offsets into `text` with tokenizer flags. */
+  add(text: string, start: number, end: number, flags: number, row: number): void;
+  finish(rows: number): FinishedColumn;
+  /** Why the kind was chosen the way it was, when a person should know (an ambiguity). */
+  note?: string;
+}
+
+interface Typed extends Column {
+  /** A non-missing value already unescaped (and trimmed when it was unquoted). */
+  addValue(value: string, row: number): void;
+}
+
+export interface ColumnSetup {
+  name: string;
+  missing: MissingMatcher;
+  delimiter: string;
+  /** The user's kind for this column, if any. */
+  forced?: ColumnKind;
+  /** Read as strings whatever the values look like (second pass after too many strays). */
+  asStrings?: boolean;
+}
+
+/** Reads a field as a plain value: quotes removed and unescaped, unquoted fields trimmed. */
+function plainValue(text: string, start: number, end: number, flags: number): string {
+  if (flags === 0) return text.slice(trimStart(text, start, end), trimEnd(text, start, end));
+  return fieldValue(text, start, end, flags);
+}
+
+/** A field is missing when it matches a marker (unquoted fields compared after trimming). */
+function isMissingField(
+  m: MissingMatcher,
+  text: string,
+  start: number,
+  end: number,
+  flags: number,
+): boolean {
+  if (flags === 0) {
+    const s = trimStart(text, start, end);
+    return m.range(text, s, trimEnd(text, s, end));
+  }
+  if ((flags & (ESCAPED | MESSY)) === 0) return m.range(text, start, end);
+  return m.value(fieldValue(text, start, end, flags));
+}
+
+function newStrays(): StrayLog {
+  return { count: 0, rows: [], values: [] };
+}
+
+function logStray(log: StrayLog, row: number, value: string): void {
+  log.count++;
+  if (log.rows.length < STRAY_EXAMPLES) {
+    log.rows.push(row);
+    log.values.push(value);
+  }
+}
+
+function grownF64(a: Float64Array, min: number): Float64Array {
+  const next = new Float64Array(Math.max(min, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+function grownU8(a: Uint8Array, min: number): Uint8Array {
+  const next = new Uint8Array(Math.max(min, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+function grownI32(a: Int32Array, min: number): Int32Array {
+  const next = new Int32Array(Math.max(min, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+const INITIAL = 1024;
+
+// ---------------------------------------------------------------------------------------------
+
+/** Integers and numbers, in any NumberFormat. */
+class NumberColumn implements Typed {
+  note?: string;
+  values: Float64Array = new Float64Array(INITIAL);
+  present: Uint8Array = new Uint8Array(INITIAL);
+  allInteger = true;
+  parsed = 0;
+  strays = newStrays();
+  private readonly codes;
+
+  constructor(
+    private readonly setup: ColumnSetup,
+    readonly format: NumberFormat,
+    /** Forced 'integer': non-integers are strays. Forced kinds also accept codes like 007. */
+    private readonly forced: ColumnKind | undefined,
+  ) {
+    this.codes = FORMAT_CODES[format];
+  }
+
+  add(text: string, start: number, end: number, flags: number, row: number): void {
+    if ((flags & (ESCAPED | MESSY)) !== 0) {
+      const v = fieldValue(text, start, end, flags);
+      if (!this.setup.missing.value(v)) this.addValue(v, row);
+      return;
+    }
+    let s = trimStart(text, start, end);
+    let e = trimEnd(text, s, end);
+    if (flags === QUOTED) {
+      if (this.setup.missing.range(text, start, end)) return;
+    } else if (this.setup.missing.range(text, s, e)) return;
+    const v = parseNumber(text, s, e, this.codes);
+    if (
+      v !== v ||
+      (lastNumber.idLike && !this.forced) ||
+      (this.forced === 'integer' && !lastNumber.integer)
+    ) {
+      if (flags === QUOTED) {
+        s = start;
+        e = end;
+      }
+      logStray(this.strays, row, text.slice(s, e));
+      return;
+    }
+    if (!lastNumber.integer) this.allInteger = false;
+    if (row >= this.values.length) {
+      this.values = grownF64(this.values, row + 1);
+      this.present = grownU8(this.present, row + 1);
+    }
+    this.values[row] = v;
+    this.present[row] = 1;
+    this.parsed++;
+  }
+
+  addValue(value: string, row: number): void {
+    const s = trimStart(value, 0, value.length);
+    const v = parseNumber(value, s, trimEnd(value, s, value.length), this.codes);
+    if (
+      v !== v ||
+      (lastNumber.idLike && !this.forced) ||
+      (this.forced === 'integer' && !lastNumber.integer)
+    ) {
+      logStray(this.strays, row, value);
+      return;
+    }
+    if (!lastNumber.integer) this.allInteger = false;
+    if (row >= this.values.length) {
+      this.values = grownF64(this.values, row + 1);
+      this.present = grownU8(this.present, row + 1);
+    }
+    this.values[row] = v;
+    this.present[row] = 1;
+    this.parsed++;
+  }
+
+  finish(rows: number): FinishedColumn {
+    if (rows > this.values.length) {
+      this.values = grownF64(this.values, rows);
+      this.present = grownU8(this.present, rows);
+    }
+    const values = this.values.subarray(0, rows);
+    const present = this.present.subarray(0, rows);
+    const integer = this.forced === 'integer' || (this.forced !== 'number' && this.allInteger);
+    return {
+      kind: integer ? 'integer' : 'number',
+      data: integer ? integerData(values, present) : numberData(values, present),
+      numberFormat: this.format,
+      strays: this.strays,
+      overflow: !this.forced && overflowed(this.parsed, this.strays.count),
+    };
+  }
+}
+
+function overflowed(parsed: number, strays: number): boolean {
+  return strays > 0 && parsed < MIN_PARSED_SHARE * (parsed + strays);
+}
+
+/** true / false, yes / no, t / f, y / n (and 1 / 0 when the user says the column is boolean). */
+class BooleanColumn implements Typed {
+  note?: string;
+  values: Uint8Array = new Uint8Array(INITIAL);
+  present: Uint8Array = new Uint8Array(INITIAL);
+  parsed = 0;
+  strays = newStrays();
+
+  constructor(
+    private readonly setup: ColumnSetup,
+    private readonly forced: boolean,
+  ) {}
+
+  add(text: string, start: number, end: number, flags: number, row: number): void {
+    if (isMissingField(this.setup.missing, text, start, end, flags)) return;
+    this.addValue(plainValue(text, start, end, flags), row);
+  }
+
+  addValue(value: string, row: number): void {
+    const v = value.trim();
+    let b = parseBoolean(v);
+    if (b === undefined && this.forced && (v === '1' || v === '0')) b = v === '1';
+    if (b === undefined) {
+      logStray(this.strays, row, value);
+      return;
+    }
+    if (row >= this.values.length) {
+      this.values = grownU8(this.values, row + 1);
+      this.present = grownU8(this.present, row + 1);
+    }
+    this.values[row] = b ? 1 : 0;
+    this.present[row] = 1;
+    this.parsed++;
+  }
+
+  finish(rows: number): FinishedColumn {
+    if (rows > this.values.length) {
+      this.values = grownU8(this.values, rows);
+      this.present = grownU8(this.present, rows);
+    }
+    return {
+      kind: 'boolean',
+      data: booleanData(this.values.subarray(0, rows), this.present.subarray(0, rows)),
+      strays: this.strays,
+      overflow: !this.forced && overflowed(this.parsed, this.strays.count),
+    };
+  }
+}
+
+/** Dates and date-times as epoch milliseconds (UTC). */
+class DateColumn implements Typed {
+  note?: string;
+  values: Float64Array = new Float64Array(INITIAL);
+  present: Uint8Array = new Uint8Array(INITIAL);
+  parsed = 0;
+  strays = newStrays();
+
+  constructor(
+    private readonly setup: ColumnSetup,
+    readonly format: DateFormat,
+    private readonly forced: boolean,
+  ) {}
+
+  add(text: string, start: number, end: number, flags: number, row: number): void {
+    if ((flags & (ESCAPED | MESSY)) !== 0) {
+      const v = fieldValue(text, start, end, flags);
+      if (!this.setup.missing.value(v)) this.addValue(v, row);
+      return;
+    }
+    const s = trimStart(text, start, end);
+    const e = trimEnd(text, s, end);
+    if (this.setup.missing.range(text, flags === 0 ? s : start, flags === 0 ? e : end)) return;
+    this.put(
+      parseDate(text, s, e, this.format),
+      row,
+      text,
+      flags === 0 ? s : start,
+      flags === 0 ? e : end,
+    );
+  }
+
+  addValue(value: string, row: number): void {
+    const s = trimStart(value, 0, value.length);
+    this.put(
+      parseDate(value, s, trimEnd(value, s, value.length), this.format),
+      row,
+      value,
+      0,
+      value.length,
+    );
+  }
+
+  private put(ms: number, row: number, text: string, s: number, e: number): void {
+    if (ms !== ms) {
+      logStray(this.strays, row, text.slice(s, e));
+      return;
+    }
+    if (row >= this.values.length) {
+      this.values = grownF64(this.values, row + 1);
+      this.present = grownU8(this.present, row + 1);
+    }
+    this.values[row] = ms;
+    this.present[row] = 1;
+    this.parsed++;
+  }
+
+  finish(rows: number): FinishedColumn {
+    if (rows > this.values.length) {
+      this.values = grownF64(this.values, rows);
+      this.present = grownU8(this.present, rows);
+    }
+    return {
+      kind: 'date',
+      data: dateData(this.values.subarray(0, rows), this.present.subarray(0, rows)),
+      dateFormat: this.format,
+      strays: this.strays,
+      overflow: !this.forced && overflowed(this.parsed, this.strays.count),
+    };
+  }
+}
+
+/** Distinct values past which a dictionary is given up for plain UTF-8 (if also > half the values). */
+const DICTIONARY_LIMIT = 4096;
+
+/**
+ * Strings: categorical or text, decided at the end with the shared rule (isCategorical). Kept as a
+ * dictionary while the values repeat; a column of mostly distinct values switches to UTF-8 bytes
+ * written straight from the text, which costs no Map and keeps no substrings alive.
+ */
+class StringColumn implements Typed {
+  note?: string;
+  present: Uint8Array = new Uint8Array(INITIAL);
+  nonMissing = 0;
+  // Dictionary mode.
+  private dict: Map<string, number> | null = new Map();
+  private words: string[] = [];
+  private codes: Int32Array = new Int32Array(INITIAL);
+  // UTF-8 mode.
+  private bytes: Utf8Buffer | null = null;
+  private offsets: Int32Array = new Int32Array(0);
+  /** Rows whose offsets are written (UTF-8 mode). */
+  private filled = 0;
+
+  constructor(
+    readonly setup: ColumnSetup,
+    private readonly forced: 'categorical' | 'text' | undefined,
+  ) {
+    if (forced === 'text') this.toUtf8(0);
+  }
+
+  add(text: string, start: number, end: number, flags: number, row: number): void {
+    let s = start;
+    let e = end;
+    if (flags === 0) {
+      s = trimStart(text, start, end);
+      e = trimEnd(text, s, end);
+    } else if ((flags & MESSY) !== 0) {
+      const v = fieldValue(text, start, end, flags);
+      if (!this.setup.missing.value(v)) this.addValue(v, row);
+      return;
+    }
+    const escaped = (flags & ESCAPED) !== 0;
+    if (
+      escaped
+        ? this.setup.missing.value(fieldValue(text, s, e, flags))
+        : this.setup.missing.range(text, s, e)
+    )
+      return;
+    if (row >= this.present.length) this.present = grownU8(this.present, row + 1);
+    this.present[row] = 1;
+    this.nonMissing++;
+    if (this.bytes) {
+      this.fillTo(row);
+      this.bytes.append(text, s, e, escaped);
+      this.offsets[row + 1] = this.bytes.length;
+      this.filled = row + 1;
+      return;
+    }
+    this.addWord(escaped ? fieldValue(text, s, e, flags) : text.slice(s, e), row);
+  }
+
+  addValue(value: string, row: number): void {
+    if (row >= this.present.length) this.present = grownU8(this.present, row + 1);
+    this.present[row] = 1;
+    this.nonMissing++;
+    if (this.bytes) {
+      this.fillTo(row);
+      this.bytes.append(value, 0, value.length);
+      this.offsets[row + 1] = this.bytes.length;
+      this.filled = row + 1;
+      return;
+    }
+    this.addWord(value, row);
+  }
+
+  private addWord(word: string, row: number): void {
+    const dict = this.dict as Map<string, number>;
+    let code = dict.get(word);
+    if (code === undefined) {
+      code = this.words.length;
+      // Copy the key: a slice would keep the whole decoded chunk it came from alive.
+      const key = word.length > 12 ? (' ' + word).slice(1) : word;
+      dict.set(key, code);
+      this.words.push(key);
+      if (code >= DICTIONARY_LIMIT && this.forced !== 'categorical' && code > this.nonMissing / 2) {
+        if (row >= this.codes.length) this.codes = grownI32(this.codes, row + 1);
+        this.codes[row] = code;
+        this.toUtf8(row + 1);
+        return;
+      }
+    }
+    if (row >= this.codes.length) this.codes = grownI32(this.codes, row + 1);
+    this.codes[row] = code;
+  }
+
+  /** Switches to UTF-8 mode, writing out the first `rows` rows from the dictionary. */
+  private toUtf8(rows: number): void {
+    const buf = new Utf8Buffer(1 << 16);
+    this.offsets = new Int32Array(Math.max(INITIAL, rows * 2) + 1);
+    for (let r = 0; r < rows; r++) {
+      if (this.present[r]) {
+        const w = this.words[this.codes[r]];
+        buf.append(w, 0, w.length);
+      }
+      this.offsets[r + 1] = buf.length;
+    }
+    this.filled = rows;
+    this.bytes = buf;
+    this.dict = null;
+    this.words = [];
+    this.codes = new Int32Array(0);
+  }
+
+  /** Offsets for rows up to (not including) `row`, which are missing: empty slots. */
+  private fillTo(row: number): void {
+    if (row + 2 > this.offsets.length) this.offsets = grownI32(this.offsets, row + 2);
+    const at = this.bytes ? this.bytes.length : 0;
+    for (let r = this.filled; r < row; r++) this.offsets[r + 1] = at;
+  }
+
+  finish(rows: number): FinishedColumn {
+    if (rows > this.present.length) this.present = grownU8(this.present, rows);
+    const present = this.present.subarray(0, rows);
+    const strays = newStrays();
+    if (this.bytes) {
+      this.fillTo(rows);
+      const bytes = this.bytes.bytes.subarray(0, this.bytes.length);
+      if (this.forced !== 'text') {
+        const cat = this.asCategorical(bytes, present, rows);
+        if (cat) return { kind: 'categorical', data: cat, strays, overflow: false };
+      }
+      return {
+        kind: 'text',
+        data: utf8Data(bytes, this.offsets, present, rows),
+        strays,
+        overflow: false,
+      };
+    }
+    if (rows > this.codes.length) this.codes = grownI32(this.codes, rows);
+    const categorical =
+      this.forced === 'categorical' ||
+      (this.nonMissing > 0 && isCategorical(this.words.length, this.nonMissing));
+    if (categorical) {
+      return {
+        kind: 'categorical',
+        data: dictionaryData(this.words, this.codes, present, rows),
+        strays,
+        overflow: false,
+      };
+    }
+    // Expand the dictionary into UTF-8 text.
+    const buf = new Utf8Buffer(1 << 16);
+    const offsets = new Int32Array(rows + 1);
+    for (let r = 0; r < rows; r++) {
+      if (present[r]) {
+        const w = this.words[this.codes[r]];
+        buf.append(w, 0, w.length);
+      }
+      offsets[r + 1] = buf.length;
+    }
+    return {
+      kind: 'text',
+      data: utf8Data(buf.bytes.subarray(0, buf.length), offsets, present, rows),
+      strays,
+      overflow: false,
+    };
+  }
+
+  /** A UTF-8 column that repeats enough after all is categorical; gives up early otherwise. */
+  private asCategorical(bytes: Uint8Array, present: Uint8Array, rows: number) {
+    if (this.nonMissing === 0) return null;
+    const limit = Math.max(20, 0.05 * this.nonMissing);
+    const decoder = new TextDecoder();
+    const dict = new Map<string, number>();
+    const words: string[] = [];
+    const codes = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      if (!present[r]) continue;
+      const w = decoder.decode(bytes.subarray(this.offsets[r], this.offsets[r + 1]));
+      let code = dict.get(w);
+      if (code === undefined) {
+        if (words.length + 1 > limit) return null;
+        code = words.length;
+        dict.set(w, code);
+        words.push(w);
+      }
+      codes[r] = code;
+    }
+    if (!isCategorical(words.length, this.nonMissing)) return null;
+    return dictionaryData(words, codes, present, rows);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Creates the typed accumulator for a kind decision. */
+function typedColumn(setup: ColumnSetup, inferred: Inferred, sample: readonly string[]): Typed {
+  const forced = setup.forced;
+  if (setup.asStrings) return new StringColumn(setup, undefined);
+  if (forced) {
+    switch (forced) {
+      case 'integer':
+      case 'number':
+        return new NumberColumn(setup, forcedNumberFormat(sample, setup.delimiter), forced);
+      case 'boolean':
+        return new BooleanColumn(setup, true);
+      case 'date':
+        return new DateColumn(setup, forcedDateFormat(sample), true);
+      case 'categorical':
+      case 'text':
+        return new StringColumn(setup, forced);
+    }
+  }
+  switch (inferred.kind) {
+    case 'numeric':
+      return new NumberColumn(setup, inferred.numberFormat ?? 'plain', undefined);
+    case 'boolean':
+      return new BooleanColumn(setup, false);
+    case 'date':
+      return new DateColumn(setup, inferred.dateFormat as DateFormat, false);
+    default:
+      return new StringColumn(setup, undefined);
+  }
+}
+
+/**
+ * The first stage of every column: keeps values as strings until it has SAMPLE_SIZE non-missing
+ * ones (or the file ends), then hands over to a typed accumulator via `replace`.
+ */
+export class SamplingColumn implements Column {
+  private values: (string | null)[] = [];
+  private nonMissing = 0;
+  private inferred: Inferred | null = null;
+
+  constructor(
+    private readonly setup: ColumnSetup,
+    private readonly replace: (next: Column) => void,
+  ) {}
+
+  add(text: string, start: number, end: number, flags: number, row: number): void {
+    if (isMissingField(this.setup.missing, text, start, end, flags)) {
+      this.values.push(null);
+      return;
+    }
+    // Copy: these few strings must not keep whole decoded chunks alive.
+    const v = plainValue(text, start, end, flags);
+    this.values.push(v.length > 12 ? (' ' + v).slice(1) : v);
+    if (++this.nonMissing >= SAMPLE_SIZE) this.replace(this.decide(row + 1));
+  }
+
+  /** Infers the kind from the sample and replays it into the typed accumulator. */
+  decide(rows: number): Typed {
+    const sample = this.values.filter((v): v is string => v !== null);
+    this.inferred =
+      this.setup.forced || this.setup.asStrings
+        ? { kind: 'string' }
+        : inferKind(this.setup.name, sample, this.setup.delimiter);
+    const typed = typedColumn(this.setup, this.inferred, sample);
+    typed.note = this.inferred.note;
+    for (let r = 0; r < rows && r < this.values.length; r++) {
+      const v = this.values[r];
+      if (v !== null) typed.addValue(v, r);
+    }
+    this.values = [];
+    return typed;
+  }
+
+  get note(): string | undefined {
+    return this.inferred?.note;
+  }
+
+  finish(rows: number): FinishedColumn {
+    const typed = this.decide(rows);
+    const out = typed.finish(rows);
+    out.note = typed.note;
+    return out;
+  }
+}
