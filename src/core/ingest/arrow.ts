@@ -43,8 +43,11 @@ export async function readArrow(
   try {
     decoded = tableFromIPC(bytes);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw badArrow(name, `the decoder stopped: ${detail}`);
+    // The library's own words ("reading 'fieldsLength'") help nobody; keep them in details.
+    const cause = err instanceof Error ? err.message : String(err);
+    const error = badArrow(name, 'its data ends early or its layout is not Arrow IPC');
+    error.details.cause = cause;
+    throw error;
   }
   if (options.isCancelled?.()) throw cancelled();
   if (decoded.schema.fields.length === 0) throw badArrow(name, 'no schema was found in it');

@@ -18,14 +18,17 @@ import type { IngestOptions, IngestReport, IngestResult } from './types';
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1", at both ends of every Parquet file
 
-function badParquet(name: string, detail: string): BenchtopError {
+/** `cause` is the library's own message: kept in details for bug reports, not shown to people. */
+function badParquet(name: string, detail: string, cause: string = detail): BenchtopError {
   return new BenchtopError(
     'bad-parquet',
     `${name} is truncated or not a Parquet file (${detail}). Export it again from the program that wrote it, ` +
       'or choose the CSV or Arrow version.',
-    { cause: detail },
+    { cause },
   );
 }
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 const decoder = new TextDecoder();
 
@@ -189,7 +192,7 @@ export async function readParquet(
         },
       });
     } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
+      const detail = messageOf(err);
       const codec = /unsupported compression codec: (\w+)/.exec(detail);
       if (codec) {
         throw new BenchtopError(
