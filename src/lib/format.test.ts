@@ -76,6 +76,17 @@ describe('preview cells', () => {
     expect(formatCell('boolean', false)).toBe('false');
     expect(formatCell('text', 'a, "b"')).toBe('a, "b"');
   });
+  it('shows float32 values (Arrow, Parquet) as the decimal that was written', () => {
+    // flights-200k.arrow stores `time` as Float32: 23.983333 reads back as 23.98333358764648;
+    // the shortest decimal naming that float32 (as Number#toString does for float64) is 23.983334.
+    expect(formatCell('number', Math.fround(23.983333))).toBe('23.983334');
+    expect(formatCell('number', Math.fround(13.75))).toBe('13.75');
+    expect(formatCell('number', Math.fround(0.1))).toBe('0.1');
+    expect(formatCell('number', 0.5)).toBe('0.5');
+    // A float64 value keeps its digits.
+    expect(formatCell('number', 3.029432054757016)).toBe('3.02943205475702');
+    expect(formatCell('number', 12.345678901)).toBe('12.345678901');
+  });
 });
 
 describe('import progress', () => {

@@ -87,9 +87,24 @@ export function formatCreated(ms: number): string {
 export function formatCell(kind: ColumnKind | undefined, value: Cell): string | null {
   if (value === null) return null;
   if (kind === 'date' && typeof value === 'number') return formatDate(value);
-  if (typeof value === 'number')
-    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
+  if (typeof value === 'number') return formatPlainNumber(value);
   return String(value);
+}
+
+/**
+ * A stored number as it was most likely written. Float32 columns (Arrow / Parquet files) hold
+ * values like 23.983333 as 23.9833335876…; the shortest decimal that maps to the same float32 is
+ * what the writer meant. Other values keep 15 significant digits, which hides only float64 noise.
+ */
+export function formatPlainNumber(value: number): string {
+  if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
+  if (Math.fround(value) === value) {
+    for (let p = 1; p <= 9; p++) {
+      const short = Number(value.toPrecision(p));
+      if (Math.fround(short) === value) return String(short);
+    }
+  }
+  return String(Number(value.toPrecision(15)));
 }
 
 export type ImportPhase = 'starting' | 'reading' | 'parsing' | 'building' | 'profiling' | 'storing';

@@ -78,9 +78,14 @@ export class DatasetsState {
     const db = this.#db;
     this.#subscription = liveQuery(() => listDatasets(db)).subscribe({
       next: (list) => {
+        // Clear the selection only when its dataset was listed before and is gone now (deleted,
+        // here or in another tab), or on the first answer (a stale link). A just-imported dataset
+        // may be selected a moment before the list that contains it arrives.
+        const id = this.selectedId;
+        const wasListed = !this.loaded || this.datasets.some((d) => d.id === id);
         this.datasets = [...list].sort((a, b) => b.createdAt - a.createdAt);
         this.loaded = true;
-        if (this.selectedId && !list.some((d) => d.id === this.selectedId)) this.select(null);
+        if (id && wasListed && !list.some((d) => d.id === id)) this.select(null);
         void this.refreshUsage();
       },
       error: (err) => {
