@@ -12,7 +12,6 @@ import {
   Type,
   Utf8,
   vectorFromArray,
-  makeTable,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { BenchtopError } from '../../src/core/errors';
@@ -175,7 +174,7 @@ describe('readArrow decides categorical vs text with isCategorical', () => {
 
   it('applies it to Utf8 columns', async () => {
     const n = 1000;
-    const table = makeTable({
+    const table = new Table({
       // 50 distinct in 1000 rows: categorical; 51: text.
       fifty: vectorFromArray(
         Array.from({ length: n }, (_, i) => `v${i % 50}`),
