@@ -1,0 +1,191 @@
+// The `benchtop` command line: the same core as the browser app, headless (DESIGN.md §7).
+// This file parses argv, turns a path into a restartable ByteSource over fs streams and prints
+// results; all the work is done by src/core. Exit codes: 0 ok, 1 the input or the work failed,
+// 2 the command line itself was wrong. Errors go to stderr as "error: <message>", never a stack.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchtopError, toBenchtopError } from '../core/errors';
+import { ingest } from '../core/ingest/index';
+import type { ByteSource } from '../core/ingest/types';
+import { profileTable } from '../core/data/profile';
+import { renderProfile, type ProfileOutput } from './render';
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const defaultIO: CliIO = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+};
+
+/** A mistake in the command line itself (exit code 2). */
+class UsageError extends Error {}
+
+const USAGE = `Usage: benchtop <command> [options]
+
+Benchtop profiles, prepares and models tabular data: the same core as the browser app.
+
+Commands:
+  profile <data> [--json]   rows, columns (kind, missing, unique, min, max, mean, std), warnings
+
+Planned (not in this version yet): prepare, resample, cv, train, predict, serve, drift
+
+<data> is a .csv, .tsv, .arrow, .arrows or .parquet file.
+Run 'benchtop <command> --help' for a command's options.
+Options: -h, --help   show this help;  -v, --version   print the version
+`;
+
+const PROFILE_USAGE = `Usage: benchtop profile <data> [--json]
+
+Reads a CSV / TSV, Arrow (file or stream) or Parquet file and prints, for every column, its kind
+(integer, number, boolean, date, categorical, text), missing and distinct counts, min, max,
+mean and standard deviation (n - 1, as pandas), followed by warnings (constant, ID-like, mostly
+missing, stray values with their lines, ragged rows, renamed headers).
+
+Options:
+  --json       print one JSON object: {file, format, rows, cols, columns: [...], warnings: [...], notes: [...]}
+               (dates as epoch milliseconds)
+  -h, --help   show this help
+`;
+
+/** Commands DESIGN.md §7 describes that later versions add. */
+const PLANNED = new Set(['prepare', 'resample', 'cv', 'train', 'predict', 'serve', 'drift']);
+
+/** A restartable ByteSource over a file: every chunks() call opens a fresh read stream. */
+export async function fileSource(path: string): Promise<ByteSource> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      throw new BenchtopError('invalid-argument', `${path} is a directory, not a data file.`);
+    }
+    size = info.size;
+  } catch (err) {
+    if (err instanceof BenchtopError) throw err;
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new BenchtopError('not-found', `no such file: ${path}`);
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new BenchtopError('invalid-argument', `cannot read ${path}: permission denied`);
+    }
+    throw toBenchtopError(err, `cannot read ${path}`);
+  }
+  return {
+    name: basename(path),
+    size,
+    async *chunks() {
+      const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+      try {
+        for await (const chunk of stream) {
+          const buf = chunk as Buffer;
+          // A plain Uint8Array view: readers must not meet Buffer's different slice().
+          yield new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+        }
+      } finally {
+        stream.destroy();
+      }
+    },
+  };
+}
+
+async function profileCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    io.stdout(PROFILE_USAGE);
+    return 0;
+  }
+  if (positionals.length === 0)
+    throw new UsageError('profile needs a data file: benchtop profile <data> [--json]');
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `profile takes one data file, got ${positionals.length}: ${positionals.join(' ')}`,
+    );
+  }
+  const path = positionals[0];
+  const source = await fileSource(path);
+  const result = await ingest(source);
+  const profile = profileTable(result.table, result.schema, result.report);
+  const output: ProfileOutput = {
+    file: source.name,
+    format: result.report.format,
+    rows: profile.rows,
+    cols: profile.cols,
+    columns: profile.columns,
+    warnings: profile.warnings,
+    notes: result.report.notes,
+  };
+  io.stdout(values.json ? `${JSON.stringify(output)}\n` : renderProfile(output));
+  return 0;
+}
+
+type Options = Parameters<typeof parseArgs>[0] extends infer T
+  ? T extends { options?: infer O }
+    ? NonNullable<O>
+    : never
+  : never;
+
+/** node:util parseArgs, with its errors turned into usage errors a person can read. */
+function parse<O extends Options>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(
+      unknown ? `unknown option ${unknown[1]}` : message.replace(/\. To specify.*$/s, ''),
+    );
+  }
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(
+    await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+  ) as {
+    version?: string;
+  };
+  return pkg.version ?? 'unknown';
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests and the bin share it. */
+export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined) {
+      io.stderr(USAGE);
+      return 2;
+    }
+    if (command === '-h' || command === '--help' || command === 'help') {
+      if (rest[0] === 'profile') io.stdout(PROFILE_USAGE);
+      else io.stdout(USAGE);
+      return 0;
+    }
+    if (command === '-v' || command === '--version') {
+      io.stdout(`benchtop ${await version()}\n`);
+      return 0;
+    }
+    if (command === 'profile') return await profileCommand(rest, io);
+    if (PLANNED.has(command)) {
+      io.stderr(`error: '${command}' is not available yet in this version\n`);
+      return 2;
+    }
+    throw new UsageError(
+      `unknown command '${command}'. Run 'benchtop --help' to see the commands.`,
+    );
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`error: ${err.message}\n`);
+      return 2;
+    }
+    const error = toBenchtopError(err, 'internal error');
+    io.stderr(`error: ${error.message}\n`);
+    return 1;
+  }
+}
