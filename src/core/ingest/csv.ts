@@ -18,7 +18,7 @@ import {
   type IngestResult,
 } from './types';
 import { SamplingColumn, type Column, type FinishedColumn } from './csv/columns';
-import { decodeSource, NotUtf8, type CsvEncoding } from './csv/decode';
+import { decodeSource, NotUtf8, type CsvEncoding, type DecodeState } from './csv/decode';
 import { describeDateFormat, describeNumberFormat } from './csv/infer';
 import { MissingMatcher, trimStart } from './csv/missing';
 import { sniffDelimiter, SNIFF_CHARS, type Sniffed } from './csv/sniff';
@@ -38,12 +38,30 @@ class RowSink {
   ncols = 0;
   rows = 0;
   rowLines = new Int32Array(1024);
+  /** Rows emitted by the tokenizer (header and ragged rows too) and their characters. */
+  private seen = 0;
+  private chars = 0;
   ragged = { count: 0, lines: [] as number[], examples: [] as { line: number; fields: number }[] };
 
-  constructor(private readonly makeColumns: (sink: RowSink) => void) {}
+  constructor(
+    private readonly makeColumns: (sink: RowSink) => void,
+    private readonly size: number,
+    private readonly decoded: DecodeState,
+  ) {}
 
-  readonly onRow = (text: string, nf: number, line: number): void => {
+  /** Rows the whole file probably has, from the size of the rows read so far (sizes arrays only). */
+  readonly expectedRows = (): number => {
+    if (this.seen === 0 || this.chars === 0 || !(this.size > 0)) return 1024;
+    const bytesPerChar =
+      this.decoded.charsDecoded > 0 ? this.decoded.bytesDecoded / this.decoded.charsDecoded : 1;
+    const rows = ((this.seen / this.chars) * this.size) / bytesPerChar;
+    return Math.min(1 << 26, Math.ceil(rows * 1.05) + 16);
+  };
+
+  readonly onRow = (text: string, nf: number, line: number, chars: number): void => {
     const tok = this.tok;
+    this.seen++;
+    this.chars += chars;
     if (nf === 1 && tok.flags[0] === 0) {
       // A line of only spaces is as blank as an empty one.
       const s = trimStart(text, tok.starts[0], tok.ends[0]);
@@ -135,26 +153,32 @@ async function readPass(
   let buffered: string[] = [];
   let bufferedChars = 0;
 
-  const sink = new RowSink((s) => {
-    s.cols = s.names.map((name, j) => {
-      const source = s.header?.[j];
-      const forced =
-        settings.kinds[name] ?? (source !== undefined ? settings.kinds[source] : undefined);
-      const col: SamplingColumn = new SamplingColumn(
-        {
-          name,
-          missing: settings.missing,
-          delimiter: (sniffed as Sniffed).delimiter,
-          forced,
-          asStrings: settings.asStrings.has(j),
-        },
-        (next) => {
-          s.cols[j] = next;
-        },
-      );
-      return col;
-    });
-  });
+  const state: DecodeState = { bytesRead: 0, bytesDecoded: 0, charsDecoded: 0, hadBom: false };
+  const sink = new RowSink(
+    (s) => {
+      s.cols = s.names.map((name, j) => {
+        const source = s.header?.[j];
+        const forced =
+          settings.kinds[name] ?? (source !== undefined ? settings.kinds[source] : undefined);
+        const col: SamplingColumn = new SamplingColumn(
+          {
+            name,
+            missing: settings.missing,
+            delimiter: (sniffed as Sniffed).delimiter,
+            forced,
+            asStrings: settings.asStrings.has(j),
+            expectedRows: s.expectedRows,
+          },
+          (next) => {
+            s.cols[j] = next;
+          },
+        );
+        return col;
+      });
+    },
+    source.size,
+    state,
+  );
 
   const start = (final: boolean) => {
     const text = buffered.join('');
@@ -170,7 +194,6 @@ async function readPass(
     tok.push(text);
   };
 
-  const state = { bytesRead: 0, hadBom: false };
   await decodeSource(source, encoding, options, state, (text) => {
     if (tok) {
       tok.push(text);

@@ -2,7 +2,7 @@
 // UTF-8 bytes + Int32 offsets for text, Int32 codes + a Utf8 dictionary for categoricals, a packed
 // validity bitmap for missing values. Numeric, boolean and date columns use the shared storage
 // helpers in ../normalize.ts so every reader stores the same layout.
-import { Dictionary, Int32, makeData, makeVector, Utf8, type Data } from 'apache-arrow';
+import { Dictionary, Float64, Int32, makeData, makeVector, Utf8, type Data } from 'apache-arrow';
 
 /** Packs one byte per row (1 = present) into an Arrow validity bitmap. */
 export function packValidity(
@@ -20,6 +20,41 @@ export function packValidity(
     : { nullBitmap: bitmap, nullCount: nulls };
 }
 
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/**
+ * Numbers (Float64) or integers (Int32 when every value fits, else Float64, as ../normalize.ts
+ * stores them) from the reader's accumulator. The Float64 buffer is used as it is, not copied;
+ * missing rows already hold 0. A buffer much larger than the column is trimmed.
+ */
+export function numericData(
+  values: Float64Array,
+  present: Uint8Array,
+  length: number,
+  integer: boolean,
+): Data {
+  const { nullBitmap, nullCount } = packValidity(present, length);
+  if (integer) {
+    let fits = true;
+    for (let i = 0; i < length; i++) {
+      const v = values[i];
+      if (v < INT32_MIN || v > INT32_MAX) {
+        fits = false;
+        break;
+      }
+    }
+    if (fits) {
+      const out = new Int32Array(length);
+      for (let i = 0; i < length; i++) out[i] = values[i];
+      return makeData({ type: new Int32(), length, nullCount, nullBitmap, data: out });
+    }
+  }
+  const data =
+    values.length > length * 1.2 + 1024 ? values.slice(0, length) : values.subarray(0, length);
+  return makeData({ type: new Float64(), length, nullCount, nullBitmap, data });
+}
+
 /** A growable UTF-8 byte buffer that encodes straight from a string range (no TextEncoder call). */
 export class Utf8Buffer {
   bytes: Uint8Array;
@@ -29,10 +64,15 @@ export class Utf8Buffer {
     this.bytes = new Uint8Array(capacity);
   }
 
+  /** Grows the buffer to hold `total` bytes in all (a one-off sizing from an estimate). */
+  reserveTotal(total: number): void {
+    if (total > this.bytes.length) this.reserve(total - this.length);
+  }
+
   private reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
-    let cap = this.bytes.length * 2;
-    while (cap < this.length + extra) cap *= 2;
+    let cap = Math.ceil(this.bytes.length * 1.5);
+    while (cap < this.length + extra) cap = Math.ceil(cap * 1.5);
     const next = new Uint8Array(cap);
     next.set(this.bytes.subarray(0, this.length));
     this.bytes = next;

@@ -6,8 +6,8 @@
 // on row counts only, never on chunk boundaries, so any chunking gives the same table.
 import type { Data } from 'apache-arrow';
 import type { ColumnKind, NumberFormat } from '../../data/schema';
-import { booleanData, dateData, integerData, isCategorical, numberData } from '../normalize';
-import { dictionaryData, utf8Data, Utf8Buffer } from './build-arrow';
+import { booleanData, dateData, isCategorical } from '../normalize';
+import { dictionaryData, numericData, utf8Data, Utf8Buffer } from './build-arrow';
 import { parseDate, type DateFormat } from './dates';
 import {
   forcedDateFormat,
@@ -65,6 +65,8 @@ export interface ColumnSetup {
   forced?: ColumnKind;
   /** Read as strings whatever the values look like (second pass after too many strays). */
   asStrings?: boolean;
+  /** Expected number of rows in the file (an estimate, to size arrays once; never affects results). */
+  expectedRows: () => number;
 }
 
 /** Reads a field as a plain value: quotes removed and unescaped, unquoted fields trimmed. */
@@ -101,33 +103,37 @@ function logStray(log: StrayLog, row: number, value: string): void {
   }
 }
 
+// Growth by 1.5x: arrays start at the expected row count, so a miss is usually small.
 function grownF64(a: Float64Array, min: number): Float64Array {
-  const next = new Float64Array(Math.max(min, a.length * 2));
+  const next = new Float64Array(Math.max(min, Math.ceil(a.length * 1.5)));
   next.set(a);
   return next;
 }
 
 function grownU8(a: Uint8Array, min: number): Uint8Array {
-  const next = new Uint8Array(Math.max(min, a.length * 2));
+  const next = new Uint8Array(Math.max(min, Math.ceil(a.length * 1.5)));
   next.set(a);
   return next;
 }
 
 function grownI32(a: Int32Array, min: number): Int32Array {
-  const next = new Int32Array(Math.max(min, a.length * 2));
+  const next = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5)));
   next.set(a);
   return next;
 }
 
 const INITIAL = 1024;
+const EMPTY_F64 = new Float64Array(0);
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_I32 = new Int32Array(0);
 
 // ---------------------------------------------------------------------------------------------
 
 /** Integers and numbers, in any NumberFormat. */
 class NumberColumn implements Typed {
   note?: string;
-  values: Float64Array = new Float64Array(INITIAL);
-  present: Uint8Array = new Uint8Array(INITIAL);
+  values: Float64Array;
+  present: Uint8Array;
   allInteger = true;
   parsed = 0;
   strays = newStrays();
@@ -140,6 +146,9 @@ class NumberColumn implements Typed {
     private readonly forced: ColumnKind | undefined,
   ) {
     this.codes = FORMAT_CODES[format];
+    const cap = Math.max(INITIAL, setup.expectedRows());
+    this.values = new Float64Array(cap);
+    this.present = new Uint8Array(cap);
   }
 
   add(text: string, start: number, end: number, flags: number, row: number): void {
@@ -202,12 +211,13 @@ class NumberColumn implements Typed {
       this.values = grownF64(this.values, rows);
       this.present = grownU8(this.present, rows);
     }
-    const values = this.values.subarray(0, rows);
-    const present = this.present.subarray(0, rows);
     const integer = this.forced === 'integer' || (this.forced !== 'number' && this.allInteger);
+    const data = numericData(this.values, this.present, rows, integer);
+    this.values = EMPTY_F64;
+    this.present = EMPTY_U8;
     return {
       kind: integer ? 'integer' : 'number',
-      data: integer ? integerData(values, present) : numberData(values, present),
+      data,
       numberFormat: this.format,
       strays: this.strays,
       overflow: !this.forced && overflowed(this.parsed, this.strays.count),
@@ -222,15 +232,19 @@ function overflowed(parsed: number, strays: number): boolean {
 /** true / false, yes / no, t / f, y / n (and 1 / 0 when the user says the column is boolean). */
 class BooleanColumn implements Typed {
   note?: string;
-  values: Uint8Array = new Uint8Array(INITIAL);
-  present: Uint8Array = new Uint8Array(INITIAL);
+  values: Uint8Array;
+  present: Uint8Array;
   parsed = 0;
   strays = newStrays();
 
   constructor(
     private readonly setup: ColumnSetup,
     private readonly forced: boolean,
-  ) {}
+  ) {
+    const cap = Math.max(INITIAL, setup.expectedRows());
+    this.values = new Uint8Array(cap);
+    this.present = new Uint8Array(cap);
+  }
 
   add(text: string, start: number, end: number, flags: number, row: number): void {
     if (isMissingField(this.setup.missing, text, start, end, flags)) return;
@@ -259,9 +273,12 @@ class BooleanColumn implements Typed {
       this.values = grownU8(this.values, rows);
       this.present = grownU8(this.present, rows);
     }
+    const data = booleanData(this.values.subarray(0, rows), this.present.subarray(0, rows));
+    this.values = EMPTY_U8;
+    this.present = EMPTY_U8;
     return {
       kind: 'boolean',
-      data: booleanData(this.values.subarray(0, rows), this.present.subarray(0, rows)),
+      data,
       strays: this.strays,
       overflow: !this.forced && overflowed(this.parsed, this.strays.count),
     };
@@ -271,8 +288,8 @@ class BooleanColumn implements Typed {
 /** Dates and date-times as epoch milliseconds (UTC). */
 class DateColumn implements Typed {
   note?: string;
-  values: Float64Array = new Float64Array(INITIAL);
-  present: Uint8Array = new Uint8Array(INITIAL);
+  values: Float64Array;
+  present: Uint8Array;
   parsed = 0;
   strays = newStrays();
 
@@ -280,7 +297,11 @@ class DateColumn implements Typed {
     private readonly setup: ColumnSetup,
     readonly format: DateFormat,
     private readonly forced: boolean,
-  ) {}
+  ) {
+    const cap = Math.max(INITIAL, setup.expectedRows());
+    this.values = new Float64Array(cap);
+    this.present = new Uint8Array(cap);
+  }
 
   add(text: string, start: number, end: number, flags: number, row: number): void {
     if ((flags & (ESCAPED | MESSY)) !== 0) {
@@ -330,9 +351,12 @@ class DateColumn implements Typed {
       this.values = grownF64(this.values, rows);
       this.present = grownU8(this.present, rows);
     }
+    const data = dateData(this.values.subarray(0, rows), this.present.subarray(0, rows));
+    this.values = EMPTY_F64;
+    this.present = EMPTY_U8;
     return {
       kind: 'date',
-      data: dateData(this.values.subarray(0, rows), this.present.subarray(0, rows)),
+      data,
       dateFormat: this.format,
       strays: this.strays,
       overflow: !this.forced && overflowed(this.parsed, this.strays.count),
@@ -350,12 +374,12 @@ const DICTIONARY_LIMIT = 4096;
  */
 class StringColumn implements Typed {
   note?: string;
-  present: Uint8Array = new Uint8Array(INITIAL);
+  present: Uint8Array;
   nonMissing = 0;
   // Dictionary mode.
   private dict: Map<string, number> | null = new Map();
   private words: string[] = [];
-  private codes: Int32Array = new Int32Array(INITIAL);
+  private codes: Int32Array;
   // UTF-8 mode.
   private bytes: Utf8Buffer | null = null;
   private offsets: Int32Array = new Int32Array(0);
@@ -366,6 +390,9 @@ class StringColumn implements Typed {
     readonly setup: ColumnSetup,
     private readonly forced: 'categorical' | 'text' | undefined,
   ) {
+    const cap = Math.max(INITIAL, setup.expectedRows());
+    this.present = new Uint8Array(cap);
+    this.codes = new Int32Array(forced === 'text' ? 0 : cap);
     if (forced === 'text') this.toUtf8(0);
   }
 
@@ -381,11 +408,9 @@ class StringColumn implements Typed {
       return;
     }
     const escaped = (flags & ESCAPED) !== 0;
-    if (
-      escaped
-        ? this.setup.missing.value(fieldValue(text, s, e, flags))
-        : this.setup.missing.range(text, s, e)
-    )
+    const m = this.setup.missing;
+    // A field with `""` in it can only be a marker if some marker has a quote: skip the unescape.
+    if (escaped ? m.quoteInMarker && m.value(fieldValue(text, s, e, flags)) : m.range(text, s, e))
       return;
     if (row >= this.present.length) this.present = grownU8(this.present, row + 1);
     this.present[row] = 1;
@@ -436,8 +461,9 @@ class StringColumn implements Typed {
 
   /** Switches to UTF-8 mode, writing out the first `rows` rows from the dictionary. */
   private toUtf8(rows: number): void {
+    const expected = Math.max(INITIAL, this.setup.expectedRows(), rows);
     const buf = new Utf8Buffer(1 << 16);
-    this.offsets = new Int32Array(Math.max(INITIAL, rows * 2) + 1);
+    this.offsets = new Int32Array(expected + 2);
     for (let r = 0; r < rows; r++) {
       if (this.present[r]) {
         const w = this.words[this.codes[r]];
@@ -445,11 +471,13 @@ class StringColumn implements Typed {
       }
       this.offsets[r + 1] = buf.length;
     }
+    // Size the buffer once for the whole column, from the bytes per row so far.
+    if (rows > 0) buf.reserveTotal(Math.ceil((buf.length / rows) * expected * 1.1));
     this.filled = rows;
     this.bytes = buf;
     this.dict = null;
     this.words = [];
-    this.codes = new Int32Array(0);
+    this.codes = EMPTY_I32;
   }
 
   /** Offsets for rows up to (not including) `row`, which are missing: empty slots. */
@@ -460,19 +488,39 @@ class StringColumn implements Typed {
   }
 
   finish(rows: number): FinishedColumn {
+    const out = this.build(rows);
+    this.present = EMPTY_U8;
+    this.codes = EMPTY_I32;
+    this.offsets = EMPTY_I32;
+    this.bytes = null;
+    this.dict = null;
+    this.words = [];
+    return out;
+  }
+
+  private build(rows: number): FinishedColumn {
     if (rows > this.present.length) this.present = grownU8(this.present, rows);
     const present = this.present.subarray(0, rows);
     const strays = newStrays();
     if (this.bytes) {
       this.fillTo(rows);
-      const bytes = this.bytes.bytes.subarray(0, this.bytes.length);
       if (this.forced !== 'text') {
-        const cat = this.asCategorical(bytes, present, rows);
+        const cat = this.asCategorical(this.bytes.bytes, present, rows);
         if (cat) return { kind: 'categorical', data: cat, strays, overflow: false };
       }
+      // Drop the unused tail of the buffers (the table would keep it alive).
+      const used = this.bytes.length;
+      const bytes =
+        this.bytes.bytes.length > used * 1.2 + 1024
+          ? this.bytes.bytes.slice(0, used)
+          : this.bytes.bytes.subarray(0, used);
+      const offsets =
+        this.offsets.length > (rows + 1) * 1.2 + 1024
+          ? this.offsets.slice(0, rows + 1)
+          : this.offsets;
       return {
         kind: 'text',
-        data: utf8Data(bytes, this.offsets, present, rows),
+        data: utf8Data(bytes, offsets, present, rows),
         strays,
         overflow: false,
       };
@@ -482,9 +530,10 @@ class StringColumn implements Typed {
       this.forced === 'categorical' ||
       (this.nonMissing > 0 && isCategorical(this.words.length, this.nonMissing));
     if (categorical) {
+      const codes = this.codes.length > rows * 1.2 + 1024 ? this.codes.slice(0, rows) : this.codes;
       return {
         kind: 'categorical',
-        data: dictionaryData(this.words, this.codes, present, rows),
+        data: dictionaryData(this.words, codes, present, rows),
         strays,
         overflow: false,
       };
@@ -501,7 +550,7 @@ class StringColumn implements Typed {
     }
     return {
       kind: 'text',
-      data: utf8Data(buf.bytes.subarray(0, buf.length), offsets, present, rows),
+      data: utf8Data(buf.bytes.slice(0, buf.length), offsets, present, rows),
       strays,
       overflow: false,
     };

@@ -14,11 +14,17 @@ export class NotUtf8 extends Error {
   }
 }
 
+/** Largest slice of bytes decoded to one string. */
+const PIECE_BYTES = 1 << 16;
+
 /** How many leading bytes the binary check looks at. */
 const HEAD_BYTES = 8192;
 
 export interface DecodeState {
   bytesRead: number;
+  /** Bytes handed to the decoder and characters out of it: bytes per character, to estimate rows. */
+  bytesDecoded: number;
+  charsDecoded: number;
   hadBom: boolean;
 }
 
@@ -101,11 +107,13 @@ export async function decodeSource(
       ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
       : new TextDecoder('windows-1252', { ignoreBOM: true });
   state.bytesRead = 0;
+  state.bytesDecoded = 0;
+  state.charsDecoded = 0;
   state.hadBom = false;
   let head: Uint8Array | null = new Uint8Array(0) as Uint8Array;
   let started = false;
 
-  const decode = (bytes: Uint8Array, offset: number, stream: boolean) => {
+  const decodePiece = (bytes: Uint8Array, offset: number, stream: boolean) => {
     let text: string;
     try {
       text = decoder.decode(bytes, { stream });
@@ -113,7 +121,21 @@ export async function decodeSource(
       const at = firstInvalidUtf8(bytes);
       throw new NotUtf8(offset + (at < 0 ? bytes.length : at));
     }
+    state.bytesDecoded += bytes.length;
+    state.charsDecoded += text.length;
     if (text.length > 0) onText(text);
+  };
+  // Decoded in slices of at most PIECE_BYTES: strings that size live in V8's young generation and
+  // are freed by the next scavenge, while megabyte strings would pile up until a full GC.
+  const decode = (bytes: Uint8Array, offset: number, stream: boolean) => {
+    if (bytes.length <= PIECE_BYTES) {
+      decodePiece(bytes, offset, stream);
+      return;
+    }
+    for (let i = 0; i < bytes.length; i += PIECE_BYTES) {
+      const end = Math.min(bytes.length, i + PIECE_BYTES);
+      decodePiece(bytes.subarray(i, end), offset + i, stream || end < bytes.length);
+    }
   };
 
   const start = (bytes: Uint8Array) => {

@@ -10,6 +10,8 @@ export class MissingMatcher {
   /** firstChar[c] = 1 when some marker starts with char code c (< 128). */
   private readonly firstChar = new Uint8Array(128);
   private readonly nonAsciiFirst: boolean;
+  /** Some marker contains a quote (only then can a field with `""` in it be missing). */
+  readonly quoteInMarker: boolean;
 
   constructor(markers: readonly string[]) {
     this.set = new Set(markers);
@@ -24,6 +26,7 @@ export class MissingMatcher {
       else nonAscii = true;
     }
     this.maxLen = maxLen;
+    this.quoteInMarker = markers.some((m) => m.includes('"'));
     this.nonAsciiFirst = nonAscii;
   }
 

@@ -31,9 +31,10 @@ const TAB = 9;
 /**
  * Called once per non-blank row. The field offsets are in `tokenizer.starts / ends / flags`
  * (indices 0..fieldCount-1) and index into `text`; they are only valid during the call.
- * `line` is the 1-based physical line where the row starts (quoted line breaks count).
+ * `line` is the 1-based physical line where the row starts (quoted line breaks count); `chars` is
+ * the length of the row's text with its line break.
  */
-export type RowCallback = (text: string, fieldCount: number, line: number) => void;
+export type RowCallback = (text: string, fieldCount: number, line: number, chars: number) => void;
 
 export const DEFAULT_MAX_ROW_CHARS = 8 << 20;
 
@@ -70,34 +71,64 @@ export class Tokenizer {
   /** Feeds the next piece of text; complete rows are emitted, the rest is kept for later. */
   push(piece: string): void {
     if (piece.length === 0) return;
-    if (this.pendingChars > 0) {
-      const cannotFinish =
-        (this.pendingNeed === 1 || this.pendingNeed === 2) &&
-        (piece.indexOf('\n') < 0 && piece.indexOf('\r') < 0
-          ? true
-          : this.pendingNeed === 2 && piece.indexOf('"') < 0);
-      if (cannotFinish) {
-        this.pending.push(piece);
-        this.pendingChars += piece.length;
-        if (this.pendingChars > this.maxRowChars) throw this.tooLong(this.pendingNeed === 2);
+    if (this.pendingChars === 0) {
+      this.keep(piece, this.scan(piece, 0, false));
+      return;
+    }
+    const need = this.pendingNeed;
+    if (
+      (need === 1 || need === 2) &&
+      ((piece.indexOf('\n') < 0 && piece.indexOf('\r') < 0) ||
+        (need === 2 && piece.indexOf('"') < 0))
+    ) {
+      // The pending row cannot end in this piece: just collect it.
+      this.pending.push(piece);
+      this.pendingChars += piece.length;
+      if (this.pendingChars > this.maxRowChars) throw this.tooLong(need === 2);
+      return;
+    }
+    const head = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    // Finish the pending row with as little of the piece as needed, then scan the rest of the
+    // piece in place: joining whole pieces would copy the file once more.
+    let k = Math.min(piece.length, 4096);
+    for (;;) {
+      const joined = head + piece.slice(0, k);
+      const stop = this.scan(joined, 0, false);
+      if (stop < 0) {
+        this.keep(piece, k < piece.length ? this.scan(piece, k, false) : -1);
         return;
       }
-      this.pending.push(piece);
-      const text = this.pending.join('');
-      this.pending = [];
-      this.pendingChars = 0;
-      this.scan(text, false);
-    } else {
-      this.scan(piece, false);
+      if (stop >= head.length) {
+        this.keep(piece, this.scan(piece, stop - head.length, false));
+        return;
+      }
+      if (k === piece.length) {
+        this.keep(joined, stop);
+        return;
+      }
+      k = Math.min(piece.length, k * 8);
     }
   }
 
   /** End of input: the last row needs no line break. */
   finish(): void {
-    const text = this.pending.join('');
+    const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    if (text.length > 0) this.scan(text, true);
+    if (text.length > 0) this.scan(text, 0, true);
+  }
+
+  /** Keeps `text` from `stop` (an incomplete row) for the next piece; -1 means nothing is left. */
+  private keep(text: string, stop: number): void {
+    if (stop < 0) {
+      this.pending = [];
+      this.pendingChars = 0;
+      return;
+    }
+    const rest = stop === 0 ? text : text.slice(stop);
+    this.pending = [rest];
+    this.pendingChars = rest.length;
+    if (rest.length > this.maxRowChars) throw this.tooLong(this.pendingNeed === 2);
   }
 
   private tooLong(inQuote: boolean): BenchtopError {
@@ -126,15 +157,16 @@ export class Tokenizer {
   }
 
   /**
-   * Scans `text` from the start of a row. When `final` is false, a row that reaches the end of the
-   * text (or ends on a CR that a following LF could belong to) is left pending.
+   * Scans `text` from offset `from`, the start of a row. When `final` is false, a row that reaches
+   * the end of the text (or ends on a CR that a following LF could belong to) is not emitted: its
+   * start offset is returned (and `line` / `pendingNeed` describe it). Returns -1 otherwise.
    */
-  private scan(text: string, final: boolean): void {
+  private scan(text: string, from: number, final: boolean): number {
     const n = text.length;
     const delim = this.delim;
-    let p = 0;
+    let p = from;
     let line = this.line;
-    let rowStart = 0;
+    let rowStart = from;
     let rowLine = line;
     let need = 0; // what an incomplete row waits for (see pendingNeed)
     let incomplete = false;
@@ -296,16 +328,11 @@ export class Tokenizer {
 
     if (incomplete) {
       this.line = rowLine;
-      const rest = text.slice(rowStart);
-      this.pending = [rest];
-      this.pendingChars = rest.length;
       this.pendingNeed = need;
-      if (this.pendingChars > this.maxRowChars) throw this.tooLong(need === 2);
-    } else {
-      this.line = line;
-      this.pending = [];
-      this.pendingChars = 0;
+      return rowStart;
     }
+    this.line = line;
+    return -1;
   }
 
   private emit(
@@ -325,7 +352,7 @@ export class Tokenizer {
       if (this.messyFields === 0) this.firstMessyLine = rowLine;
       this.messyFields += messy;
     }
-    this.onRow(text, nf, rowLine);
+    this.onRow(text, nf, rowLine, rowEnd - rowStart);
   }
 }
 
