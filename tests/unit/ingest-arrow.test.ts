@@ -270,6 +270,30 @@ describe('readArrow with kind overrides (IngestOptions.kinds)', () => {
   });
 });
 
+describe('readArrow on files written by pandas / pyarrow', () => {
+  it("leaves out pandas' unnamed index column, with a note", async () => {
+    const { schema, report } = await readArrow(
+      'pandas-index.arrow',
+      readFileSync(FIX + 'pandas-index.arrow'),
+    );
+    expect(schema).toEqual([{ name: 'score', kind: 'number' }]);
+    expect(report.notes.join(' ')).toContain("pandas' unnamed index column");
+  });
+
+  it('reads Arrow and Parquet through the ingest() dispatcher, sniffed by magic bytes', async () => {
+    const { ingest, bytesSource } = await import('../../src/core/ingest/index');
+    // Misleading extensions on purpose: the magic bytes decide.
+    const arrow = await ingest(bytesSource('data.bin', readFileSync(FIX + 'mixed.arrows'), 1000));
+    expect(arrow.report.format).toBe('arrow');
+    expect(arrow.table.numRows).toBe(40);
+    const parquet = await ingest(
+      bytesSource('data.csv', readFileSync('tests/fixtures/parquet/mixed.parquet')),
+    );
+    expect(parquet.report.format).toBe('parquet');
+    expect(parquet.table.numRows).toBe(60);
+  });
+});
+
 describe('readArrow types rarely seen', () => {
   it('reads a table whose schema has only a Null-typed column as text, all missing', async () => {
     const { makeData, Null, RecordBatch, Struct } = await import('apache-arrow');

@@ -103,6 +103,18 @@ describe('readParquet on mixed.parquet (SNAPPY, 3 row groups of 25 rows)', () =>
   });
 });
 
+describe('readParquet on files written by pandas', () => {
+  it("leaves out pandas' unnamed index column, with a note", async () => {
+    const { schema, table, report } = await readParquet(
+      'pandas-index.parquet',
+      read('pandas-index.parquet'),
+    );
+    expect(schema).toEqual([{ name: 'score', kind: 'number' }]);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['score']);
+    expect(report.notes.join(' ')).toContain("pandas' unnamed index column");
+  });
+});
+
 describe('readParquet on flights-3m.parquet (Polars, ZSTD)', () => {
   const bytes = readFileSync('node_modules/vega-datasets/data/flights-3m.parquet');
 

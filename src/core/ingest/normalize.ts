@@ -556,11 +556,14 @@ export function normalizeArrowTable(
   sourceName: string,
 ): NormalizeResult & { renamed: { from: string; to: string }[] } {
   const notes: string[] = [];
-  const fields = table.schema.fields;
+  const skip = unnamedPandasIndex(table.schema.metadata.get('pandas'));
+  const kept = table.schema.fields.map((f, c) => ({ f, c })).filter(({ f }) => !skip.has(f.name));
+  if (kept.length < table.schema.fields.length) notes.push(PANDAS_INDEX_NOTE);
+  const fields = kept.map(({ f }) => f);
   const names = uniqueNames(fields.map((f) => f.name));
   const columns: BuiltColumn[] = [];
   for (let c = 0; c < fields.length; c++) {
-    const vector = table.getChildAt(c);
+    const vector = table.getChildAt(kept[c].c);
     if (!vector) continue;
     const built = normalizeVector(sourceName, names.names[c], vector, notes);
     if (names.names[c] !== fields[c].name) built.schema.sourceName = fields[c].name;
@@ -568,6 +571,30 @@ export function normalizeArrowTable(
   }
   const out = buildTable(columns);
   return { table: out, schema: columns.map((c) => c.schema), notes, renamed: names.renamed };
+}
+
+export const PANDAS_INDEX_NOTE =
+  "Left out pandas' unnamed index column (row numbers saved with the data), as pandas does when it reads the file.";
+
+/**
+ * Columns that only hold pandas' unnamed row index (`__index_level_0__`), listed in the 'pandas'
+ * metadata that pyarrow writes into Arrow and Parquet files. pandas turns them back into the index,
+ * not data; as a column it would be a meaningless ID. Named indexes (a 'date' index) are real data
+ * and are kept.
+ */
+export function unnamedPandasIndex(pandasMetadata: string | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!pandasMetadata) return out;
+  try {
+    const meta = JSON.parse(pandasMetadata) as { index_columns?: unknown };
+    if (!Array.isArray(meta.index_columns)) return out;
+    for (const c of meta.index_columns) {
+      if (typeof c === 'string' && /^__index_level_\d+__$/.test(c)) out.add(c);
+    }
+  } catch {
+    // Unreadable metadata is not worth failing an import for: keep every column.
+  }
+  return out;
 }
 
 /** Makes names unique and non-blank the visible way: 'a', 'a' -> 'a', 'a_2'; '' -> 'column_3'. */

@@ -10,7 +10,9 @@ import { applyKindOverrides } from '../data/recast';
 import {
   buildTable,
   columnFromValues,
+  PANDAS_INDEX_NOTE,
   uniqueNames,
+  unnamedPandasIndex,
   type BuiltColumn,
   type ValueClass,
 } from './normalize';
@@ -150,7 +152,11 @@ export async function readParquet(
     );
   }
   const totalRows = Number(metadata.num_rows);
-  const columnsTree = parquetSchema(metadata).children;
+  const pandasIndex = unnamedPandasIndex(
+    metadata.key_value_metadata?.find((kv) => kv.key === 'pandas')?.value,
+  );
+  const allColumns = parquetSchema(metadata).children;
+  const columnsTree = allColumns.filter((node) => !pandasIndex.has(node.element.name));
   if (columnsTree.length === 0) throw new BenchtopError('no-columns', `${name} has no columns.`);
   if (totalRows === 0) {
     throw new BenchtopError(
@@ -160,6 +166,7 @@ export async function readParquet(
   }
   const rows = Math.min(totalRows, limits.maxRows ?? Infinity);
   const notes: string[] = [];
+  if (columnsTree.length < allColumns.length) notes.push(PANDAS_INDEX_NOTE);
   const classes = columnsTree.map((node) => valueClass(node, name));
   for (const c of classes) if (c.note) notes.push(c.note);
 
@@ -183,6 +190,7 @@ export async function readParquet(
         metadata,
         compressors,
         parsers: PARSERS,
+        columns: columnsTree.map((node) => node.element.name),
         rowStart: groupStart,
         rowEnd: groupEnd,
         onChunk: (chunk) => {
