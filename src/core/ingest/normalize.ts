@@ -225,25 +225,23 @@ export function textData(values: ArrayLike<string | null>): Data {
   });
 }
 
-/** Counts distinct non-missing strings, stopping early once the column is clearly text. */
-function countDistinct(values: ArrayLike<string | null>): { unique: number; nonMissing: number } {
-  const seen = new Set<string>();
+/**
+ * Chooses categorical or text for a string column with the shared rule. Stops counting distinct
+ * values as soon as the rule says text, so a million-row ID column never fills a Set.
+ */
+export function inferStringKind(values: ArrayLike<string | null>): 'categorical' | 'text' {
   let nonMissing = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== null) nonMissing++;
+  // A column with no values at all stays text: there is nothing to encode.
+  if (nonMissing === 0) return 'text';
+  const seen = new Set<string>();
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null) continue;
-    nonMissing++;
     seen.add(v);
+    if (!isCategorical(seen.size, nonMissing)) return 'text';
   }
-  return { unique: seen.size, nonMissing };
-}
-
-/** Chooses categorical or text for a string column with the shared rule. */
-export function inferStringKind(values: ArrayLike<string | null>): 'categorical' | 'text' {
-  const { unique, nonMissing } = countDistinct(values);
-  // A column with no values at all stays text: there is nothing to encode.
-  if (nonMissing === 0) return 'text';
-  return isCategorical(unique, nonMissing) ? 'categorical' : 'text';
+  return 'categorical';
 }
 
 /** Builds the storage Data for string values of the given kind. */
