@@ -36,6 +36,8 @@ function throttled(onProgress: (p: IngestProgress) => unknown): (p: IngestProgre
     if (p.phase !== lastPhase || wait <= 0) {
       clearTimeout(timer);
       timer = undefined;
+      // The held-back last figure of the previous phase goes first (its bar reaches 100%).
+      if (pending && pending.phase !== p.phase) send(pending);
       send(p);
       return;
     }
