@@ -7,7 +7,13 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { BenchtopError, toBenchtopError } from '../errors';
 import { ingest } from '../ingest/index';
-import type { ByteSource, FileFormat, IngestOptions, IngestProgress, IngestReport } from '../ingest/types';
+import type {
+  ByteSource,
+  FileFormat,
+  IngestOptions,
+  IngestProgress,
+  IngestReport,
+} from '../ingest/types';
 import type { ColumnSchema } from '../data/schema';
 import type { DatasetProfile } from '../data/profile-types';
 import { profileTable } from '../data/profile';
@@ -78,6 +84,14 @@ function hashingSource(source: ByteSource): { source: ByteSource; digest: () => 
   };
 }
 
+/**
+ * Gives the event loop one macrotask turn, so a `cancel()` message that arrived while we were
+ * computing is delivered before we check for it (parsing and profiling are synchronous loops).
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export function createDataApi(deps: DataApiDeps) {
   const cancelledJobs = new Set<string>();
   // The preview pages through one decoded table at a time; decoding IPC is zero-copy and cheap.
@@ -86,7 +100,11 @@ export function createDataApi(deps: DataApiDeps) {
   async function loadTable(id: string): Promise<Table> {
     if (cached?.id === id) return cached.table;
     const bytes = await deps.store.getDatasetBytes(id);
-    if (!bytes) throw new BenchtopError('not-found', `Dataset ${id} is not in this browser's storage any more.`);
+    if (!bytes)
+      throw new BenchtopError(
+        'not-found',
+        `Dataset ${id} is not in this browser's storage any more.`,
+      );
     const table = tableFromIPC(bytes);
     cached = { id, table };
     return table;
@@ -101,19 +119,30 @@ export function createDataApi(deps: DataApiDeps) {
       onProgress?: (p: IngestProgress) => void,
     ): Promise<DatasetMeta> {
       const isCancelled = () => cancelledJobs.has(jobId);
+      const checkCancelled = async () => {
+        await yieldToEventLoop();
+        if (isCancelled())
+          throw new BenchtopError('cancelled', 'The import was cancelled. Nothing was stored.');
+      };
       try {
         const { source, digest } = hashingSource(input);
         const result = await ingest(source, { ...options, onProgress, isCancelled });
-        if (isCancelled()) throw new BenchtopError('cancelled', 'The import was cancelled. Nothing was stored.');
+        await checkCancelled();
         onProgress?.({ phase: 'profiling', done: 0, total: result.table.numRows });
         const profile = profileTable(result.table, result.schema, result.report);
+        await checkCancelled();
         const ipc = tableToIPC(result.table, 'file');
-        if (isCancelled()) throw new BenchtopError('cancelled', 'The import was cancelled. Nothing was stored.');
+        await checkCancelled();
         const meta: DatasetMeta = {
           id: deps.newId(),
           name: options.name ?? input.name.replace(/\.[^.]+$/, ''),
           createdAt: deps.now(),
-          source: { name: input.name, size: input.size, sha256: digest(), format: result.report.format },
+          source: {
+            name: input.name,
+            size: input.size,
+            sha256: digest(),
+            format: result.report.format,
+          },
           rows: result.table.numRows,
           cols: result.schema.length,
           schema: result.schema,
@@ -161,11 +190,19 @@ export function createDataApi(deps: DataApiDeps) {
     async setColumnKind(id: string, column: string, kind: ColumnKind): Promise<DatasetMeta> {
       try {
         const meta = await deps.store.getDataset(id);
-        if (!meta) throw new BenchtopError('not-found', `Dataset ${id} is not in this browser's storage any more.`);
+        if (!meta)
+          throw new BenchtopError(
+            'not-found',
+            `Dataset ${id} is not in this browser's storage any more.`,
+          );
         const before = meta.schema.find((c) => c.name === column);
         const table = await loadTable(id);
         const recast = recastColumn(table, meta.schema, column, kind);
-        const report: IngestReport = { ...meta.report, strayValues: { ...meta.report.strayValues }, notes: [...meta.report.notes] };
+        const report: IngestReport = {
+          ...meta.report,
+          strayValues: { ...meta.report.strayValues },
+          notes: [...meta.report.notes],
+        };
         // Stray values found at ingest described the old kind; the override replaces them.
         delete report.strayValues[column];
         const rows = recast.stray.examples.map((e) => e.row + 1).join(', ');
