@@ -4,7 +4,11 @@
 // other character (`:`, `~`, `^`, spaces...) we say so, since that usually means a wrong delimiter.
 import { Tokenizer } from './tokenize';
 
-export const DELIMITERS = [',', '\t', ';', '|'] as const;
+/**
+ * Candidates; on a tie (same consistency, same field count) the earlier wins: characters that
+ * rarely occur inside text values come first, so a TSV with one comma per line stays a TSV.
+ */
+export const DELIMITERS = ['\t', '|', ';', ','] as const;
 /** How much text the sniffer looks at. */
 export const SNIFF_CHARS = 1 << 16;
 const SNIFF_ROWS = 100;
