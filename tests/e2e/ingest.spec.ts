@@ -141,3 +141,31 @@ test('broken files get a clear message and leave the list unchanged', async ({ p
   await page.reload();
   await expect(page.getByTestId('dataset-count')).toHaveText(String(before));
 });
+
+test('warnings are shown where they matter: ragged rows, renamed headers, stray values with their lines, constant and ID-like columns', async ({
+  page,
+}) => {
+  await openApp(page);
+  await importAndWait(page, resolve(FIXTURES, 'survey-messy.csv'), 'survey-messy');
+  // 40 data lines, one of them (line 8) has an extra field and is left out, never shifted.
+  await expect(page.getByTestId('dataset-rows')).toHaveText('39 rows');
+  await expect(page.getByTestId('dataset-cols')).toHaveText('7 columns');
+  const datasetWarnings = page.getByTestId('dataset-warnings');
+  await expect(datasetWarnings).toContainText('line 8');
+  await expect(datasetWarnings).toContainText(/renamed/i);
+
+  // 'abc' on line 16 is not an integer: stored as missing and pointed at.
+  const age = columnCard(page, 'age');
+  await expect(age.getByTestId('column-kind')).toHaveValue('integer');
+  await expect(age.getByTestId('column-missing')).toHaveText(/^1\s/);
+  const stray = age.locator('[data-code="stray-values"]');
+  await expect(stray).toContainText('line 16');
+  await expect(stray).toContainText('abc');
+
+  await expect(columnCard(page, 'constant').locator('[data-code="constant"]')).toBeVisible();
+  await expect(columnCard(page, 'id').locator('[data-code="id-like"]')).toBeVisible();
+  // Both 'score' headers survive, the second under a new, visible name.
+  await expect(columnCard(page, 'score')).toBeVisible();
+  await expect(page.getByTestId('column-card')).toHaveCount(7);
+  await expect(page.getByTestId('profile-summary')).toContainText('with warnings');
+});
