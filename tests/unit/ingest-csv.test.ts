@@ -387,6 +387,21 @@ describe('types', () => {
     expect(col(r.table, 'code')).toEqual([0, 1, 1, 0]);
   });
 
+  it('infers a sparse column from the values it has, wherever they are', async () => {
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => `${i},${i >= 2990 ? (i / 4).toFixed(2) : ''},${i % 1000 === 999 ? 'yes' : ''}`,
+    );
+    const r = await read('sparse.csv', utf8(`id,late,rare\n${rows.join('\n')}\n`), {}, 4096);
+    expect(kinds(r)).toEqual({ id: 'integer', late: 'number', rare: 'boolean' });
+    const late = col(r.table, 'late');
+    expect(late.filter((v) => v !== null)).toEqual(
+      Array.from({ length: 10 }, (_, k) => (2990 + k) / 4),
+    );
+    expect(late[2995]).toBe(748.75);
+    expect(col(r.table, 'rare').filter((v) => v === true).length).toBe(3);
+  });
+
   it('keeps codes with leading zeros as text, not numbers', async () => {
     const r = await read('zip.csv', utf8('zip,n\n00501,1\n02134,2\n10001,3\n'));
     expect(kinds(r).zip).not.toMatch(/integer|number/);

@@ -83,7 +83,21 @@ export class Utf8Buffer {
     this.reserve(3 * (end - start));
     const out = this.bytes;
     let p = this.length;
-    for (let i = start; i < end; i++) {
+    let i = start;
+    // ASCII without doubled quotes to skip: one byte per char, the common case.
+    if (!unescape) {
+      while (i < end) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        out[p++] = c;
+        i++;
+      }
+      if (i === end) {
+        this.length = p;
+        return;
+      }
+    }
+    for (; i < end; i++) {
       let c = text.charCodeAt(i);
       if (c < 0x80) {
         out[p++] = c;

@@ -8,6 +8,7 @@ import type { Data } from 'apache-arrow';
 import type { ColumnKind, NumberFormat } from '../../data/schema';
 import { booleanData, dateData, isCategorical } from '../normalize';
 import { dictionaryData, numericData, utf8Data, Utf8Buffer } from './build-arrow';
+import { WordTable } from './dictionary';
 import { parseDate, type DateFormat } from './dates';
 import {
   forcedDateFormat,
@@ -377,8 +378,7 @@ class StringColumn implements Typed {
   present: Uint8Array;
   nonMissing = 0;
   // Dictionary mode.
-  private dict: Map<string, number> | null = new Map();
-  private words: string[] = [];
+  private dict: WordTable | null = new WordTable();
   private codes: Int32Array;
   // UTF-8 mode.
   private bytes: Utf8Buffer | null = null;
@@ -422,7 +422,10 @@ class StringColumn implements Typed {
       this.filled = row + 1;
       return;
     }
-    this.addWord(escaped ? fieldValue(text, s, e, flags) : text.slice(s, e), row);
+    if (escaped) {
+      const v = fieldValue(text, s, e, flags);
+      this.addWord(v, 0, v.length, row);
+    } else this.addWord(text, s, e, row);
   }
 
   addValue(value: string, row: number): void {
@@ -436,27 +439,23 @@ class StringColumn implements Typed {
       this.filled = row + 1;
       return;
     }
-    this.addWord(value, row);
+    this.addWord(value, 0, value.length, row);
   }
 
-  private addWord(word: string, row: number): void {
-    const dict = this.dict as Map<string, number>;
-    let code = dict.get(word);
-    if (code === undefined) {
-      code = this.words.length;
-      // Copy the key: a slice would keep the whole decoded chunk it came from alive.
-      const key = word.length > 12 ? (' ' + word).slice(1) : word;
-      dict.set(key, code);
-      this.words.push(key);
-      if (code >= DICTIONARY_LIMIT && this.forced !== 'categorical' && code > this.nonMissing / 2) {
-        if (row >= this.codes.length) this.codes = grownI32(this.codes, row + 1);
-        this.codes[row] = code;
-        this.toUtf8(row + 1);
-        return;
-      }
-    }
+  private addWord(text: string, start: number, end: number, row: number): void {
+    const dict = this.dict as WordTable;
+    const code = dict.codeOf(text, start, end);
     if (row >= this.codes.length) this.codes = grownI32(this.codes, row + 1);
     this.codes[row] = code;
+    // Mostly distinct values: stop building a dictionary that will never be categorical.
+    if (
+      code >= DICTIONARY_LIMIT &&
+      code === dict.size - 1 &&
+      this.forced !== 'categorical' &&
+      code > this.nonMissing / 2
+    ) {
+      this.toUtf8(row + 1);
+    }
   }
 
   /** Switches to UTF-8 mode, writing out the first `rows` rows from the dictionary. */
@@ -464,9 +463,10 @@ class StringColumn implements Typed {
     const expected = Math.max(INITIAL, this.setup.expectedRows(), rows);
     const buf = new Utf8Buffer(1 << 16);
     this.offsets = new Int32Array(expected + 2);
+    const words = this.dict ? this.dict.words : [];
     for (let r = 0; r < rows; r++) {
       if (this.present[r]) {
-        const w = this.words[this.codes[r]];
+        const w = words[this.codes[r]];
         buf.append(w, 0, w.length);
       }
       this.offsets[r + 1] = buf.length;
@@ -476,7 +476,6 @@ class StringColumn implements Typed {
     this.filled = rows;
     this.bytes = buf;
     this.dict = null;
-    this.words = [];
     this.codes = EMPTY_I32;
   }
 
@@ -494,7 +493,6 @@ class StringColumn implements Typed {
     this.offsets = EMPTY_I32;
     this.bytes = null;
     this.dict = null;
-    this.words = [];
     return out;
   }
 
@@ -526,14 +524,15 @@ class StringColumn implements Typed {
       };
     }
     if (rows > this.codes.length) this.codes = grownI32(this.codes, rows);
+    const words = (this.dict as WordTable).words;
     const categorical =
       this.forced === 'categorical' ||
-      (this.nonMissing > 0 && isCategorical(this.words.length, this.nonMissing));
+      (this.nonMissing > 0 && isCategorical(words.length, this.nonMissing));
     if (categorical) {
       const codes = this.codes.length > rows * 1.2 + 1024 ? this.codes.slice(0, rows) : this.codes;
       return {
         kind: 'categorical',
-        data: dictionaryData(this.words, codes, present, rows),
+        data: dictionaryData(words, codes, present, rows),
         strays,
         overflow: false,
       };
@@ -543,7 +542,7 @@ class StringColumn implements Typed {
     const offsets = new Int32Array(rows + 1);
     for (let r = 0; r < rows; r++) {
       if (present[r]) {
-        const w = this.words[this.codes[r]];
+        const w = words[this.codes[r]];
         buf.append(w, 0, w.length);
       }
       offsets[r + 1] = buf.length;
@@ -618,8 +617,9 @@ function typedColumn(setup: ColumnSetup, inferred: Inferred, sample: readonly st
  * ones (or the file ends), then hands over to a typed accumulator via `replace`.
  */
 export class SamplingColumn implements Column {
-  private values: (string | null)[] = [];
-  private nonMissing = 0;
+  /** The non-missing values seen so far and their rows (missing rows are simply absent). */
+  private values: string[] = [];
+  private rows: number[] = [];
   private inferred: Inferred | null = null;
 
   constructor(
@@ -628,30 +628,26 @@ export class SamplingColumn implements Column {
   ) {}
 
   add(text: string, start: number, end: number, flags: number, row: number): void {
-    if (isMissingField(this.setup.missing, text, start, end, flags)) {
-      this.values.push(null);
-      return;
-    }
+    if (isMissingField(this.setup.missing, text, start, end, flags)) return;
     // Copy: these few strings must not keep whole decoded chunks alive.
     const v = plainValue(text, start, end, flags);
     this.values.push(v.length > 12 ? (' ' + v).slice(1) : v);
-    if (++this.nonMissing >= SAMPLE_SIZE) this.replace(this.decide(row + 1));
+    this.rows.push(row);
+    if (this.values.length >= SAMPLE_SIZE) this.replace(this.decide());
   }
 
   /** Infers the kind from the sample and replays it into the typed accumulator. */
-  decide(rows: number): Typed {
-    const sample = this.values.filter((v): v is string => v !== null);
+  decide(): Typed {
+    const sample = this.values;
     this.inferred =
       this.setup.forced || this.setup.asStrings
         ? { kind: 'string' }
         : inferKind(this.setup.name, sample, this.setup.delimiter);
     const typed = typedColumn(this.setup, this.inferred, sample);
     typed.note = this.inferred.note;
-    for (let r = 0; r < rows && r < this.values.length; r++) {
-      const v = this.values[r];
-      if (v !== null) typed.addValue(v, r);
-    }
+    for (let i = 0; i < sample.length; i++) typed.addValue(sample[i], this.rows[i]);
     this.values = [];
+    this.rows = [];
     return typed;
   }
 
@@ -660,7 +656,7 @@ export class SamplingColumn implements Column {
   }
 
   finish(rows: number): FinishedColumn {
-    const typed = this.decide(rows);
+    const typed = this.decide();
     const out = typed.finish(rows);
     out.note = typed.note;
     return out;
