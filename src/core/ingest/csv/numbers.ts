@@ -54,6 +54,71 @@ const MAX_SAFE = 9007199254740991;
  * not a number in that format (never for a valid one: NaN / Infinity words are not accepted).
  */
 export function parseNumber(text: string, start: number, end: number, fmt: FormatCodes): number {
+  if (fmt.group < 0) {
+    const v = parseUngrouped(text, start, end, fmt.decimal);
+    if (v === v || !slowNeeded) return v;
+  }
+  return parseGeneral(text, start, end, fmt);
+}
+
+/** Set by parseUngrouped when it gave up on a valid-looking number it cannot do exactly. */
+let slowNeeded = false;
+
+/**
+ * The common case (no group separators) in one tight loop: up to 15 digits in all, a power of
+ * ten within 22. Returns NaN with `slowNeeded` set when the general parser must decide.
+ */
+function parseUngrouped(text: string, start: number, end: number, dec: number): number {
+  slowNeeded = false;
+  let i = start;
+  if (i >= end) return NaN;
+  let c = text.charCodeAt(i);
+  const negative = c === MINUS;
+  if (negative || c === PLUS) i++;
+  const intStart = i;
+  let mant = 0;
+  for (; i < end; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) break;
+    mant = mant * 10 + d;
+  }
+  const intDigits = i - intStart;
+  let fracDigits = 0;
+  let isInteger = true;
+  if (i < end) {
+    c = text.charCodeAt(i);
+    if (c !== dec) {
+      slowNeeded = true; // an exponent, or not a number: the general parser decides
+      return NaN;
+    }
+    isInteger = false;
+    const fracStart = ++i;
+    for (; i < end; i++) {
+      const d = text.charCodeAt(i) - ZERO;
+      if (d < 0 || d > 9) break;
+      mant = mant * 10 + d;
+    }
+    fracDigits = i - fracStart;
+    if (i < end) {
+      slowNeeded = true;
+      return NaN;
+    }
+  }
+  const digits = intDigits + fracDigits;
+  if (digits === 0) return NaN;
+  if (digits > 15) {
+    slowNeeded = true;
+    return NaN;
+  }
+  // mant < 10^15 is exact, and so is 10^fracDigits (<= 10^15): one correctly rounded division.
+  let value = fracDigits === 0 ? mant : mant / POW10[fracDigits];
+  if (negative) value = -value;
+  lastNumber.integer = isInteger;
+  lastNumber.idLike = intDigits > 1 && text.charCodeAt(intStart) === ZERO;
+  return value;
+}
+
+function parseGeneral(text: string, start: number, end: number, fmt: FormatCodes): number {
   let i = start;
   if (i >= end) return NaN;
   let c = text.charCodeAt(i);
