@@ -1,8 +1,9 @@
 // The other ways in and out of an import: dropping a file on the page, and cancelling a long
 // import, which must store nothing.
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { SEATTLE, datasetCount, datasetItem, openApp } from './helpers';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ROOT, SEATTLE, datasetCount, datasetItem, openApp } from './helpers';
 import { generateMixedCsv } from '../../bench/gen-mixed-csv';
 
 test('a file dropped anywhere on the page is imported', async ({ page }) => {
@@ -27,11 +28,13 @@ test('a file dropped anywhere on the page is imported', async ({ page }) => {
 test('cancelling an import stores nothing and says so', async ({ page }) => {
   await openApp(page);
   const before = await datasetCount(page);
-  // ~23 MB: long enough on any machine to be cancelled while it reads.
-  const buffer = Buffer.from(generateMixedCsv(100_000, 7));
-  await page
-    .getByTestId('file-input')
-    .setInputFiles({ name: 'long.csv', mimeType: 'text/csv', buffer });
+  // ~48 MB: seconds of work even for a fast reader, so Cancel lands while it runs.
+  // Passed by path: a 48 MB buffer would crawl through the automation protocol.
+  const path = resolve(ROOT, 'test-results', 'long.csv');
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, generateMixedCsv(200_000, 7));
+  await page.getByTestId('file-input').setInputFiles(path);
+
   await expect(page.getByTestId('import-progress')).toBeVisible();
   await page.getByTestId('cancel-import').click();
   await expect(page.getByTestId('import-progress')).toHaveCount(0, { timeout: 60_000 });
