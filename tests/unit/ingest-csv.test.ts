@@ -494,6 +494,23 @@ describe('types', () => {
   });
 });
 
+describe('failing sources', () => {
+  it('turns a read error of the source into a BenchtopError naming the file', async () => {
+    const source = {
+      name: 'gone.csv',
+      size: 100,
+      async *chunks(): AsyncIterable<Uint8Array> {
+        yield utf8('a,b\n1,2\n');
+        throw new Error('NotReadableError: the file was moved');
+      },
+    };
+    const err = await failure(readCsv(source, {}));
+    expect(err.message).toBe(
+      'Could not read gone.csv as CSV: NotReadableError: the file was moved',
+    );
+  });
+});
+
 describe('progress and cancellation', () => {
   it('reports parsing progress per chunk up to the file size', async () => {
     const bytes = fixture('strays.csv');

@@ -8,7 +8,7 @@
 // numeric / boolean / date but where more than 5% of all its values do not parse (read again with
 // that column as text). Both decisions are made on the whole file, so chunking never changes them.
 import { COLUMN_KINDS, type ColumnKind, type ColumnSchema } from '../data/schema';
-import { BenchtopError } from '../errors';
+import { BenchtopError, toBenchtopError } from '../errors';
 import { buildTable, uniqueNames, type BuiltColumn } from './normalize';
 import {
   DEFAULT_MISSING_MARKERS,
@@ -265,6 +265,16 @@ const KIND_WORD: Partial<Record<ColumnKind, string>> = {
 
 /** Reads a CSV / TSV source into a typed Arrow table. Throws only BenchtopError. */
 export async function readCsv(source: ByteSource, options: IngestOptions): Promise<IngestResult> {
+  try {
+    return await readCsvOrThrow(source, options);
+  } catch (err) {
+    // A failing source (a file that vanished, a read error) or a bug must still reach the user as
+    // a BenchtopError naming the file.
+    throw toBenchtopError(err, `Could not read ${source.name} as CSV`);
+  }
+}
+
+async function readCsvOrThrow(source: ByteSource, options: IngestOptions): Promise<IngestResult> {
   const kinds = options.kinds ?? {};
   for (const [name, kind] of Object.entries(kinds)) {
     if (!COLUMN_KINDS.includes(kind)) {
