@@ -169,3 +169,18 @@ test('warnings are shown where they matter: ragged rows, renamed headers, stray 
   await expect(page.getByTestId('column-card')).toHaveCount(7);
   await expect(page.getByTestId('profile-summary')).toContainText('with warnings');
 });
+
+test('a Latin-1 (Windows-1252) CSV is detected and its accents read correctly', async ({
+  page,
+}) => {
+  await openApp(page);
+  await importAndWait(page, resolve(FIXTURES, 'cafes-latin1.csv'), 'cafes-latin1');
+  await expect(page.getByTestId('ingest-facts')).toContainText('Windows-1252');
+  // The header and the values keep their accents: no U+FFFD replacement characters anywhere.
+  await expect(columnCard(page, 'café')).toBeVisible();
+  const cities = columnCard(page, 'city').getByTestId('bar-chart');
+  for (const city of ['München', 'Zürich', 'São Paulo', 'Malmö', 'Orléans']) {
+    await expect(cities).toHaveAttribute('aria-label', new RegExp(`${city} 6\\b`));
+  }
+  await expect(page.getByTestId('dataset-view')).not.toContainText('\uFFFD');
+});
