@@ -416,6 +416,22 @@ describe('types', () => {
     expect(kinds(await read('c.csv', utf8(make(20))))).toEqual({ v: 'categorical' });
   });
 
+  it('applies the rule to the whole column, even one that starts with distinct values', async () => {
+    // `distinct` different values first, then repeats of two more, 105000 rows in all: the limit
+    // is 5% of 105000 = 5250 distinct values. The reader gives up its dictionary for plain UTF-8
+    // early on, so for the categorical case it must rebuild it.
+    const file = (distinct: number) =>
+      utf8('v\n' + Array.from({ length: 105000 }, (_, i) => (i < distinct ? `u${i}` : i % 2 ? 'same' : 'other')).join('\n') + '\n');
+    const r = await read('late-cat.csv', file(5248), {}, 1 << 16); // 5250 distinct
+    expect(kinds(r)).toEqual({ v: 'categorical' });
+    const v = col(r.table, 'v');
+    expect([v[0], v[5247], v[5248], v[5249], v[104999]]).toEqual(['u0', 'u5247', 'other', 'same', 'same']);
+    expect(r.table.getChild('v')?.data[0].dictionary?.length).toBe(5250);
+    const r2 = await read('late-text.csv', file(5249), {}, 1 << 16); // 5251 distinct
+    expect(kinds(r2)).toEqual({ v: 'text' });
+    expect(col(r2.table, 'v').slice(5248, 5251)).toEqual(['u5248', 'same', 'other']);
+  });
+
   it('applies the user type override; values that do not fit become stray values', async () => {
     const r = await read(
       'o.csv',

@@ -8,7 +8,7 @@ import type { Data } from 'apache-arrow';
 import type { ColumnKind, NumberFormat } from '../../data/schema';
 import { booleanData, dateData, isCategorical } from '../normalize';
 import { dictionaryData, numericData, utf8Data, Utf8Buffer } from './build-arrow';
-import { WordTable } from './dictionary';
+import { distinctRanges, WordTable } from './dictionary';
 import { parseDate, type DateFormat } from './dates';
 import {
   forcedDateFormat,
@@ -558,25 +558,16 @@ class StringColumn implements Typed {
   /** A UTF-8 column that repeats enough after all is categorical; gives up early otherwise. */
   private asCategorical(bytes: Uint8Array, present: Uint8Array, rows: number) {
     if (this.nonMissing === 0) return null;
-    const limit = Math.max(20, 0.05 * this.nonMissing);
+    // Distinct values by their bytes, giving up past the categorical limit: nothing is decoded
+    // unless the column turns out categorical, and then only one string per category.
+    const limit = Math.floor(Math.max(20, 0.05 * this.nonMissing));
+    const found = distinctRanges(bytes, this.offsets, present, rows, limit);
+    if (!found || !isCategorical(found.firstRows.length, this.nonMissing)) return null;
     const decoder = new TextDecoder();
-    const dict = new Map<string, number>();
-    const words: string[] = [];
-    const codes = new Int32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      if (!present[r]) continue;
-      const w = decoder.decode(bytes.subarray(this.offsets[r], this.offsets[r + 1]));
-      let code = dict.get(w);
-      if (code === undefined) {
-        if (words.length + 1 > limit) return null;
-        code = words.length;
-        dict.set(w, code);
-        words.push(w);
-      }
-      codes[r] = code;
-    }
-    if (!isCategorical(words.length, this.nonMissing)) return null;
-    return dictionaryData(words, codes, present, rows);
+    const words = found.firstRows.map((r) =>
+      decoder.decode(bytes.subarray(this.offsets[r], this.offsets[r + 1])),
+    );
+    return dictionaryData(words, found.codes, present, rows);
   }
 }
 

@@ -67,3 +67,61 @@ function sameText(word: string, text: string, start: number, end: number): boole
     if (word.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
   return true;
 }
+
+/**
+ * Distinct values of a UTF-8 column (rows as byte ranges of one buffer), found by hashing the
+ * bytes: no string is decoded. Returns each row's code and the first row of every distinct value,
+ * or null as soon as there are more than `limit` distinct values.
+ */
+export function distinctRanges(
+  bytes: Uint8Array,
+  offsets: Int32Array,
+  present: Uint8Array,
+  rows: number,
+  limit: number,
+): { codes: Int32Array; firstRows: number[] } | null {
+  const codes = new Int32Array(rows);
+  const firstRows: number[] = [];
+  const hashes: number[] = [];
+  let size = 64;
+  while (size < limit * 2) size *= 2;
+  const slots = new Int32Array(size);
+  const mask = size - 1;
+  for (let r = 0; r < rows; r++) {
+    if (!present[r]) continue;
+    const s = offsets[r];
+    const e = offsets[r + 1];
+    let h = 0x811c9dc5 | 0;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    let slot = h & mask;
+    let code = -1;
+    for (;;) {
+      const entry = slots[slot];
+      if (entry === 0) break;
+      const c = entry - 1;
+      if (
+        hashes[c] === h &&
+        sameBytes(bytes, offsets[firstRows[c]], offsets[firstRows[c] + 1], s, e)
+      ) {
+        code = c;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (code < 0) {
+      if (firstRows.length >= limit) return null;
+      code = firstRows.length;
+      firstRows.push(r);
+      hashes.push(h);
+      slots[slot] = code + 1;
+    }
+    codes[r] = code;
+  }
+  return { codes, firstRows };
+}
+
+function sameBytes(bytes: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
+  if (e1 - s1 !== e2 - s2) return false;
+  for (let i = 0; i < e1 - s1; i++) if (bytes[s1 + i] !== bytes[s2 + i]) return false;
+  return true;
+}
