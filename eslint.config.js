@@ -13,12 +13,22 @@ export default ts.config(
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } },
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        extraFileExtensions: ['.svelte'],
+        parser: ts.parser,
+        svelteConfig,
+      },
+    },
   },
   {
     // The core runs in workers, on the main thread and in Node: no UI, storage or RPC imports.
@@ -29,11 +39,31 @@ export default ts.config(
         'error',
         {
           patterns: [
-            { group: ['svelte', 'svelte/*', 'dexie', 'comlink', '**/db/**', '**/lib/**', 'node:*', 'fs', 'path'], message: 'src/core is pure: no UI, storage, RPC or Node imports.' },
+            {
+              group: [
+                'svelte',
+                'svelte/*',
+                'dexie',
+                'comlink',
+                '**/db/**',
+                '**/lib/**',
+                'node:*',
+                'fs',
+                'path',
+              ],
+              message: 'src/core is pure: no UI, storage, RPC or Node imports.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'document', 'window', 'localStorage', 'fetch', 'indexedDB'],
+      'no-restricted-globals': [
+        'error',
+        'document',
+        'window',
+        'localStorage',
+        'fetch',
+        'indexedDB',
+      ],
     },
   },
 );

@@ -21,7 +21,8 @@ export default defineConfig({
       manifest: {
         name: 'Benchtop',
         short_name: 'Benchtop',
-        description: 'A private machine-learning workbench for tabular data. Your data never leaves this device.',
+        description:
+          'A private machine-learning workbench for tabular data. Your data never leaves this device.',
         theme_color: '#1f3a5f',
         background_color: '#f7f8fa',
         display: 'standalone',

@@ -7,15 +7,26 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic'];
-const HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+];
+const HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 export interface BrowserFigures {
   worker?: { papaparseSeconds: number; benchtopSeconds: number; runs: unknown[] };
   app?: { seconds: number; longTasks: { start: number; duration: number }[]; longest: number };
 }
 
-async function serve(routes: Record<string, { type: string; body: Buffer | string }>): Promise<{ server: Server; url: string }> {
+async function serve(
+  routes: Record<string, { type: string; body: Buffer | string }>,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const route = routes[req.url ?? '/'];
     if (!route) {
@@ -31,7 +42,14 @@ async function serve(routes: Record<string, { type: string; body: Buffer | strin
 }
 
 async function workerFigures(csvPath: string, repeat: number): Promise<BrowserFigures['worker']> {
-  const bundle = await build({ entryPoints: ['bench/browser-worker.ts'], bundle: true, format: 'esm', write: false, target: 'es2022', minify: true });
+  const bundle = await build({
+    entryPoints: ['bench/browser-worker.ts'],
+    bundle: true,
+    format: 'esm',
+    write: false,
+    target: 'es2022',
+    minify: true,
+  });
   const { server, url } = await serve({
     '/': { type: 'text/html', body: '<!doctype html><title>bench</title>' },
     '/worker.js': { type: 'text/javascript', body: Buffer.from(bundle.outputFiles[0].contents) },
@@ -58,7 +76,10 @@ async function workerFigures(csvPath: string, repeat: number): Promise<BrowserFi
       return out;
     }, repeat);
     const med = (mode: string) => {
-      const xs = runs.filter((r) => r.mode === mode).map((r) => r.seconds).sort((a, b) => a - b);
+      const xs = runs
+        .filter((r) => r.mode === mode)
+        .map((r) => r.seconds)
+        .sort((a, b) => a - b);
       return xs[Math.floor(xs.length / 2)];
     };
     return { papaparseSeconds: med('papaparse'), benchtopSeconds: med('benchtop'), runs };
@@ -70,7 +91,11 @@ async function workerFigures(csvPath: string, repeat: number): Promise<BrowserFi
 
 async function appFigures(csvPath: string): Promise<BrowserFigures['app']> {
   const port = 4179;
-  const preview = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+  const preview = spawn(
+    'npx',
+    ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { stdio: 'ignore' },
+  );
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const page = await browser.newPage();
@@ -86,15 +111,23 @@ async function appFigures(csvPath: string): Promise<BrowserFigures['app']> {
       const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
       w.__longTasks = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+        for (const e of list.getEntries())
+          w.__longTasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: 'longtask', buffered: false });
     });
     const name = csvPath.split('/').pop() ?? '';
     const t0 = Date.now();
     await page.locator('input[type=file]').first().setInputFiles(csvPath);
-    await page.getByTestId('dataset-list').getByText(name.replace(/\.csv$/, ''), { exact: false }).first().waitFor({ timeout: 600_000 });
+    await page
+      .getByTestId('dataset-list')
+      .getByText(name.replace(/\.csv$/, ''), { exact: false })
+      .first()
+      .waitFor({ timeout: 600_000 });
     const seconds = (Date.now() - t0) / 1000;
-    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks);
+    const longTasks = await page.evaluate(
+      () =>
+        (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
+    );
     return { seconds, longTasks, longest: Math.max(0, ...longTasks.map((t) => t.duration)) };
   } finally {
     await browser.close();
@@ -102,7 +135,10 @@ async function appFigures(csvPath: string): Promise<BrowserFigures['app']> {
   }
 }
 
-export async function ingestInBrowser(csvPath: string, opts: { repeat: number; ingest: boolean; longtask: boolean }): Promise<BrowserFigures> {
+export async function ingestInBrowser(
+  csvPath: string,
+  opts: { repeat: number; ingest: boolean; longtask: boolean },
+): Promise<BrowserFigures> {
   const out: BrowserFigures = {};
   if (opts.ingest) out.worker = await workerFigures(csvPath, opts.repeat);
   if (opts.longtask) out.app = await appFigures(csvPath);

@@ -12,7 +12,8 @@ function fileSource(path: string): ByteSource {
     name: path,
     size: statSync(path).size,
     async *chunks() {
-      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Uint8Array;
+      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
+        yield chunk as Uint8Array;
     },
   };
 }
@@ -28,4 +29,6 @@ if (mode === 'papaparse') {
   rows = result.table.numRows;
 }
 const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(JSON.stringify({ mode, rows, seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+process.stdout.write(
+  JSON.stringify({ mode, rows, seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 }),
+);

@@ -41,10 +41,14 @@ interface ChildResult {
   maxRssBytes: number;
 }
 function child(mode: string): ChildResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/ingest-child.ts', mode, csvPath], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/ingest-child.ts', mode, csvPath],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(out) as ChildResult;
 }
 
@@ -60,31 +64,57 @@ if (want('ingest-node')) {
   const papaS = median(papa.map((r) => r.seconds));
   const oursS = median(ours.map((r) => r.seconds));
   const peak = Math.max(...ours.map((r) => r.maxRssBytes)) - idle.maxRssBytes;
-  console.log(`papaparse (string rows, baseline): ${papaS.toFixed(2)} s  [${papa.map((r) => r.seconds.toFixed(2)).join(', ')}]`);
-  console.log(`benchtop ingest (typed Arrow):     ${oursS.toFixed(2)} s  [${ours.map((r) => r.seconds.toFixed(2)).join(', ')}]`);
-  console.log(`ratio (papaparse time / benchtop time): ${(papaS / oursS).toFixed(2)}x   (target >= 1.0x, stretch 2x)`);
-  console.log(`peak memory above an idle process: ${mb(peak)} = ${(peak / fileBytes).toFixed(2)}x the file (target <= 3x)`);
-  figures.ingestNode = { papaparseSeconds: papaS, benchtopSeconds: oursS, ratio: papaS / oursS, peakBytes: peak, peakRatio: peak / fileBytes, rows: ours[0].rows };
+  console.log(
+    `papaparse (string rows, baseline): ${papaS.toFixed(2)} s  [${papa.map((r) => r.seconds.toFixed(2)).join(', ')}]`,
+  );
+  console.log(
+    `benchtop ingest (typed Arrow):     ${oursS.toFixed(2)} s  [${ours.map((r) => r.seconds.toFixed(2)).join(', ')}]`,
+  );
+  console.log(
+    `ratio (papaparse time / benchtop time): ${(papaS / oursS).toFixed(2)}x   (target >= 1.0x, stretch 2x)`,
+  );
+  console.log(
+    `peak memory above an idle process: ${mb(peak)} = ${(peak / fileBytes).toFixed(2)}x the file (target <= 3x)`,
+  );
+  figures.ingestNode = {
+    papaparseSeconds: papaS,
+    benchtopSeconds: oursS,
+    ratio: papaS / oursS,
+    peakBytes: peak,
+    peakRatio: peak / fileBytes,
+    rows: ours[0].rows,
+  };
 }
 
 if (want('ingest-browser') || want('longtask')) {
   console.log(`\n# In Chromium (workers): ${csvPath}`);
-  const b = await ingestInBrowser(csvPath, { repeat, ingest: want('ingest-browser'), longtask: want('longtask') });
+  const b = await ingestInBrowser(csvPath, {
+    repeat,
+    ingest: want('ingest-browser'),
+    longtask: want('longtask'),
+  });
   if (b.worker) {
     console.log(`papaparse in a worker (baseline): ${b.worker.papaparseSeconds.toFixed(2)} s`);
     console.log(`benchtop ingest in a worker:      ${b.worker.benchtopSeconds.toFixed(2)} s`);
-    console.log(`ratio: ${(b.worker.papaparseSeconds / b.worker.benchtopSeconds).toFixed(2)}x   (target >= 1.0x)`);
+    console.log(
+      `ratio: ${(b.worker.papaparseSeconds / b.worker.benchtopSeconds).toFixed(2)}x   (target >= 1.0x)`,
+    );
   }
   if (b.app) {
-    console.log(`app import (parse + profile + IndexedDB write) of ${mb(fileBytes)}: ${b.app.seconds.toFixed(2)} s`);
-    console.log(`main-thread long tasks during the import: ${b.app.longTasks.length} (longest ${b.app.longest.toFixed(0)} ms; target: none over 50 ms)`);
+    console.log(
+      `app import (parse + profile + IndexedDB write) of ${mb(fileBytes)}: ${b.app.seconds.toFixed(2)} s`,
+    );
+    console.log(
+      `main-thread long tasks during the import: ${b.app.longTasks.length} (longest ${b.app.longest.toFixed(0)} ms; target: none over 50 ms)`,
+    );
   }
   figures.browser = b;
 }
 
 if (want('bundle')) {
   console.log('\n# JavaScript loaded by index.html');
-  if (!existsSync('dist/index.html')) spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (!existsSync('dist/index.html'))
+    spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   const out = spawnSync(process.execPath, ['scripts/check-bundle.mjs'], { encoding: 'utf8' });
   console.log(out.stdout.trim());
   figures.bundle = out.stdout.trim().split('\n').pop();

@@ -8,7 +8,9 @@ const BUDGET = 150 * 1024;
 const dist = 'dist';
 const html = readFileSync(join(dist, 'index.html'), 'utf8');
 const scripts = new Set();
-for (const m of html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="([^"]+\.js)"/g)) {
+for (const m of html.matchAll(
+  /<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="([^"]+\.js)"/g,
+)) {
   scripts.add(m[1].replace(/^\.?\//, ''));
 }
 // Static imports of the entry chunk are loaded too; follow them.
@@ -24,13 +26,19 @@ while (queue.length) {
   const gz = gzipSync(code, { level: 9 }).byteLength;
   total += gz;
   rows.push(`${(gz / 1024).toFixed(1).padStart(7)} KB  ${file}`);
-  for (const m of code.toString('utf8').matchAll(/(?:^|[;\s])import\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([^"']+\.js)["']/g)) {
+  for (const m of code
+    .toString('utf8')
+    .matchAll(/(?:^|[;\s])import\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([^"']+\.js)["']/g)) {
     queue.push(join(file, '..', m[1]).replace(/\\/g, '/'));
   }
 }
 console.log(rows.join('\n'));
-console.log(`JavaScript loaded by index.html: ${(total / 1024).toFixed(1)} KB gzip (budget ${BUDGET / 1024} KB)`);
+console.log(
+  `JavaScript loaded by index.html: ${(total / 1024).toFixed(1)} KB gzip (budget ${BUDGET / 1024} KB)`,
+);
 if (total > BUDGET) {
-  console.error('error: over the main-thread budget; move heavy code into a worker or a lazy chunk.');
+  console.error(
+    'error: over the main-thread budget; move heavy code into a worker or a lazy chunk.',
+  );
   process.exit(1);
 }

@@ -64,10 +64,15 @@ export function cancelled(): BenchtopError {
  * Turns any thrown value into a BenchtopError. `context` says what we were doing, so the message
  * still helps when the cause is a library bug ("Could not read the Arrow file: ...").
  */
-export function toBenchtopError(err: unknown, context: string, code: ErrorCode = 'internal'): BenchtopError {
+export function toBenchtopError(
+  err: unknown,
+  context: string,
+  code: ErrorCode = 'internal',
+): BenchtopError {
   if (err instanceof BenchtopError) return err;
   if (isSerializedError(err)) return new BenchtopError(err.code, err.message, err.details);
-  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  const name =
+    typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
   if (name === 'QuotaExceededError') {
     return new BenchtopError(
       'quota-exceeded',

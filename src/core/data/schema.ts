@@ -27,11 +27,7 @@ export interface ColumnSchema {
  * `thousands-comma` is `1,234.5`; `thousands-dot` is `1.234,5`; `thousands-space` is `1 234,5`.
  */
 export type NumberFormat =
-  | 'plain'
-  | 'decimal-comma'
-  | 'thousands-comma'
-  | 'thousands-dot'
-  | 'thousands-space';
+  'plain' | 'decimal-comma' | 'thousands-comma' | 'thousands-dot' | 'thousands-space';
 
 /** Arrow field metadata key under which a column's kind is stored, so IPC bytes carry it. */
 export const KIND_METADATA_KEY = 'benchtop:kind';

@@ -42,13 +42,20 @@ export function bytesSource(name: string, bytes: Uint8Array, chunkSize = 1 << 20
 }
 
 /** Reads a whole source into one buffer (Arrow and Parquet need random access to the footer). */
-export async function readAll(source: ByteSource, options: IngestOptions = {}): Promise<Uint8Array> {
+export async function readAll(
+  source: ByteSource,
+  options: IngestOptions = {},
+): Promise<Uint8Array> {
   const out = new Uint8Array(source.size);
   let off = 0;
   for await (const chunk of source.chunks()) {
-    if (options.isCancelled?.()) throw new BenchtopError('cancelled', 'The import was cancelled. Nothing was stored.');
+    if (options.isCancelled?.())
+      throw new BenchtopError('cancelled', 'The import was cancelled. Nothing was stored.');
     if (off + chunk.byteLength > out.byteLength) {
-      throw new BenchtopError('bad-csv', `${source.name} grew while it was being read. Try again once it is complete.`);
+      throw new BenchtopError(
+        'bad-csv',
+        `${source.name} grew while it was being read. Try again once it is complete.`,
+      );
     }
     out.set(chunk, off);
     off += chunk.byteLength;
@@ -63,10 +70,16 @@ async function firstBytes(source: ByteSource, n: number): Promise<Uint8Array> {
 }
 
 /** Reads any supported file into a typed Arrow table. Throws only BenchtopError. */
-export async function ingest(source: ByteSource, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingest(
+  source: ByteSource,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   try {
     if (source.size === 0) {
-      throw new BenchtopError('empty-file', `${source.name} is empty (0 bytes). Choose a file with a header row and data.`);
+      throw new BenchtopError(
+        'empty-file',
+        `${source.name} is empty (0 bytes). Choose a file with a header row and data.`,
+      );
     }
     const format = options.format ?? sniffFormat(source.name, await firstBytes(source, 8));
     if (format === 'csv') return await readCsv(source, options);

@@ -66,7 +66,12 @@ export interface IngestReport {
   /** Header names that were blank or repeated, and what they were renamed to. */
   renamedHeaders: { from: string; to: string }[];
   /** Rows whose field count differs from the header's; they are left out, never shifted. */
-  raggedRows: { count: number; lines: number[]; expected: number; examples: { line: number; fields: number }[] };
+  raggedRows: {
+    count: number;
+    lines: number[];
+    expected: number;
+    examples: { line: number; fields: number }[];
+  };
   /** Per column name: values that did not parse as the column's kind (stored as missing). */
   strayValues: Record<string, { count: number; examples: StrayValue[] }>;
   /** Human-readable notes about what the reader decided ("decimal commas in 'price'"). */
