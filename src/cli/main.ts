@@ -186,6 +186,9 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     }
     const error = toBenchtopError(err, 'internal error');
     io.stderr(`error: ${error.message}\n`);
+    if (error.code === 'internal' && typeof error.details.cause === 'string') {
+      io.stderr(`  details: ${error.details.cause}\n`);
+    }
     return 1;
   }
 }

@@ -79,6 +79,12 @@ export function toBenchtopError(
       `${context}: the browser's storage quota is full. Delete a dataset you no longer need, or free disk space, and try again. Nothing was stored.`,
     );
   }
-  const raw = err instanceof Error ? err.message : String(err);
-  return new BenchtopError(code, `${context}: ${raw}`, { cause: raw });
+  // An exception we did not anticipate is our bug, not the user's: say so, keep the raw text in
+  // details (shown under "details" in the UI, printed by the CLI) rather than as the message.
+  const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new BenchtopError(
+    code,
+    `${context}: something unexpected went wrong inside Benchtop (not a problem you can fix in the file). Nothing was changed. Please report it with the details below.`,
+    { cause: raw },
+  );
 }

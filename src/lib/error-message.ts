@@ -6,10 +6,17 @@ import { isSerializedError, type ErrorCode } from '../core/errors';
 export interface UiError {
   code: ErrorCode;
   message: string;
+  /** The raw cause of an unexpected (internal) error, shown small for a bug report. */
+  details?: string;
 }
 
 export function toUiError(err: unknown, doing: string): UiError {
-  if (isSerializedError(err)) return { code: err.code, message: err.message };
+  if (isSerializedError(err)) {
+    const cause = err.details?.cause;
+    return typeof cause === 'string' && err.code === 'internal'
+      ? { code: err.code, message: err.message, details: cause }
+      : { code: err.code, message: err.message };
+  }
   if (typeof err === 'object' && err !== null) {
     const { name, message, code } = err as { name?: unknown; message?: unknown; code?: unknown };
     // A BenchtopError instance thrown across comlink arrives as an Error named BenchtopError.
