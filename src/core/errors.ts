@@ -84,7 +84,7 @@ export function toBenchtopError(
   const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return new BenchtopError(
     code,
-    `${context}: something unexpected went wrong inside Benchtop (not a problem you can fix in the file). Nothing was changed. Please report it with the details below.`,
+    `${context}: something unexpected went wrong inside Benchtop. Nothing was changed. If it happens again, please report it with the details below.`,
     { cause: raw },
   );
 }

@@ -164,7 +164,7 @@ describe('dataset store', () => {
     expect(err).toBeInstanceOf(BenchtopError);
     expect(err.code).toBe('internal');
     expect(err.message).toContain('Could not store "New"');
-    expect(err.message).toContain('disk on fire');
+    expect(String(err.details.cause)).toContain('disk on fire');
 
     vi.restoreAllMocks();
     expect(await counts()).toEqual({ meta: 1, bytes: 1 });
