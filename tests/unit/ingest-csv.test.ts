@@ -421,11 +421,23 @@ describe('types', () => {
     // is 5% of 105000 = 5250 distinct values. The reader gives up its dictionary for plain UTF-8
     // early on, so for the categorical case it must rebuild it.
     const file = (distinct: number) =>
-      utf8('v\n' + Array.from({ length: 105000 }, (_, i) => (i < distinct ? `u${i}` : i % 2 ? 'same' : 'other')).join('\n') + '\n');
+      utf8(
+        'v\n' +
+          Array.from({ length: 105000 }, (_, i) =>
+            i < distinct ? `u${i}` : i % 2 ? 'same' : 'other',
+          ).join('\n') +
+          '\n',
+      );
     const r = await read('late-cat.csv', file(5248), {}, 1 << 16); // 5250 distinct
     expect(kinds(r)).toEqual({ v: 'categorical' });
     const v = col(r.table, 'v');
-    expect([v[0], v[5247], v[5248], v[5249], v[104999]]).toEqual(['u0', 'u5247', 'other', 'same', 'same']);
+    expect([v[0], v[5247], v[5248], v[5249], v[104999]]).toEqual([
+      'u0',
+      'u5247',
+      'other',
+      'same',
+      'same',
+    ]);
     expect(r.table.getChild('v')?.data[0].dictionary?.length).toBe(5250);
     const r2 = await read('late-text.csv', file(5249), {}, 1 << 16); // 5251 distinct
     expect(kinds(r2)).toEqual({ v: 'text' });
@@ -517,13 +529,32 @@ describe('failing sources', () => {
       size: 100,
       async *chunks(): AsyncIterable<Uint8Array> {
         yield utf8('a,b\n1,2\n');
-        throw new Error('NotReadableError: the file was moved');
+        throw new Error('the file was moved');
       },
     };
     const err = await failure(readCsv(source, {}));
+    expect(err.code).toBe('bad-csv');
     expect(err.message).toBe(
-      'Could not read gone.csv as CSV: NotReadableError: the file was moved',
+      'gone.csv could not be read to the end (Error: the file was moved). If it was moved, renamed or changed while loading, choose it again.',
     );
+  });
+
+  it('closes the source stream when it stops early', async () => {
+    let closed = false;
+    const source = {
+      name: 'big.csv',
+      size: 1000,
+      async *chunks(): AsyncIterable<Uint8Array> {
+        try {
+          for (let i = 0; i < 100; i++) yield utf8(i === 0 ? 'a,b\n' : '1,2\n');
+        } finally {
+          closed = true;
+        }
+      },
+    };
+    let n = 0;
+    expect((await failure(readCsv(source, { isCancelled: () => ++n > 3 }))).code).toBe('cancelled');
+    expect(closed).toBe(true);
   });
 });
 

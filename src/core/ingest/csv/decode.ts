@@ -71,6 +71,16 @@ export function checkNotBinary(name: string, head: Uint8Array): void {
   }
 }
 
+/** The source itself failed (a file moved or changed while it was read): say so, not "a bug". */
+function readFailure(name: string, err: unknown): BenchtopError {
+  const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new BenchtopError(
+    'bad-csv',
+    `${name} could not be read to the end (${raw}). If it was moved, renamed or changed while loading, choose it again.`,
+    { cause: raw },
+  );
+}
+
 /** Offset of the first byte that breaks UTF-8 in `bytes` (skipping a leading partial sequence). */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
@@ -149,24 +159,43 @@ export async function decodeSource(
     decode(body, bytes.length - body.length, true);
   };
 
-  for await (const chunk of source.chunks()) {
-    if (options.isCancelled?.()) throw cancelled();
-    const offset = state.bytesRead;
-    state.bytesRead += chunk.byteLength;
-    if (!started && head) {
-      // Gather the first few KB before judging the file (sources may hand out tiny chunks).
-      const joined: Uint8Array = new Uint8Array(head.length + chunk.byteLength);
-      joined.set(head);
-      joined.set(chunk, head.length);
-      if (joined.length < HEAD_BYTES) head = joined;
-      else {
-        head = null;
-        start(joined);
+  const chunks = source.chunks()[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      let step: IteratorResult<Uint8Array>;
+      try {
+        step = await chunks.next();
+      } catch (err) {
+        done = true;
+        throw readFailure(source.name, err);
       }
-    } else {
-      decode(chunk, offset, true);
+      if (step.done) {
+        done = true;
+        break;
+      }
+      const chunk = step.value;
+      if (options.isCancelled?.()) throw cancelled();
+      const offset = state.bytesRead;
+      state.bytesRead += chunk.byteLength;
+      if (!started && head) {
+        // Gather the first few KB before judging the file (sources may hand out tiny chunks).
+        const joined: Uint8Array = new Uint8Array(head.length + chunk.byteLength);
+        joined.set(head);
+        joined.set(chunk, head.length);
+        if (joined.length < HEAD_BYTES) head = joined;
+        else {
+          head = null;
+          start(joined);
+        }
+      } else {
+        decode(chunk, offset, true);
+      }
+      options.onProgress?.({ phase: 'parsing', done: state.bytesRead, total: source.size });
     }
-    options.onProgress?.({ phase: 'parsing', done: state.bytesRead, total: source.size });
+  } finally {
+    // Stopped early (an error, a cancel, a restart): release the underlying stream.
+    if (!done) await chunks.return?.();
   }
   if (!started && head) start(head);
   decode(new Uint8Array(0), state.bytesRead, false);
