@@ -58,6 +58,9 @@ async function workerFigures(csvPath: string, repeat: number): Promise<BrowserFi
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const page = await browser.newPage();
+    // tsx compiles this file with keepNames, which wraps functions in `__name(...)`; functions we
+    // hand to page.evaluate run in the page, so give it that helper.
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
     await page.goto(url);
     const runs = await page.evaluate(async (repeat) => {
       const blob = await (await fetch('/data.csv')).blob();
@@ -99,6 +102,7 @@ async function appFigures(csvPath: string): Promise<BrowserFigures['app']> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const page = await browser.newPage();
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
     for (let i = 0; i < 50; i++) {
       try {
         await page.goto(`http://127.0.0.1:${port}/`);

@@ -52,7 +52,7 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
 /** Packs a presence mask into an Arrow validity bitmap; no bitmap when nothing is missing. */
-function validity(
+export function validity(
   present: Presence,
   length: number,
 ): { nullBitmap: Uint8Array | undefined; nullCount: number } {

@@ -3,22 +3,7 @@
 // validity bitmap for missing values. Numeric, boolean and date columns use the shared storage
 // helpers in ../normalize.ts so every reader stores the same layout.
 import { Dictionary, Float64, Int32, makeData, makeVector, Utf8, type Data } from 'apache-arrow';
-
-/** Packs one byte per row (1 = present) into an Arrow validity bitmap. */
-export function packValidity(
-  present: Uint8Array,
-  length: number,
-): { nullBitmap: Uint8Array | undefined; nullCount: number } {
-  const bitmap = new Uint8Array(((length + 63) >> 6) << 3);
-  let nulls = 0;
-  for (let i = 0; i < length; i++) {
-    if (present[i]) bitmap[i >> 3] |= 1 << (i & 7);
-    else nulls++;
-  }
-  return nulls === 0
-    ? { nullBitmap: undefined, nullCount: 0 }
-    : { nullBitmap: bitmap, nullCount: nulls };
-}
+import { validity } from '../normalize';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -34,7 +19,7 @@ export function numericData(
   length: number,
   integer: boolean,
 ): Data {
-  const { nullBitmap, nullCount } = packValidity(present, length);
+  const { nullBitmap, nullCount } = validity(present, length);
   if (integer) {
     let fits = true;
     for (let i = 0; i < length; i++) {
@@ -148,7 +133,7 @@ export function utf8Data(
   length: number,
 ): Data<Utf8> {
   const { nullBitmap, nullCount } = present
-    ? packValidity(present, length)
+    ? validity(present, length)
     : { nullBitmap: undefined, nullCount: 0 };
   return makeData({
     type: new Utf8(),
@@ -178,7 +163,7 @@ export function dictionaryData(
   present: Uint8Array,
   length: number,
 ): Data<Dictionary<Utf8, Int32>> {
-  const { nullBitmap, nullCount } = packValidity(present, length);
+  const { nullBitmap, nullCount } = validity(present, length);
   const out = codes.subarray(0, length);
   // Missing rows hold code 0 so the stored bytes do not depend on leftovers.
   if (nullCount > 0) for (let i = 0; i < length; i++) if (!present[i]) out[i] = 0;
