@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import { ingest } from '../core/ingest/index';
 import type { ByteSource } from '../core/ingest/types';
+import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-options';
 import { profileTable } from '../core/data/profile';
 import { renderProfile, type ProfileOutput } from './render';
 
@@ -39,7 +40,7 @@ Run 'benchtop <command> --help' for a command's options.
 Options: -h, --help   show this help;  -v, --version   print the version
 `;
 
-const PROFILE_USAGE = `Usage: benchtop profile <data> [--json]
+const PROFILE_USAGE = `Usage: benchtop profile <data> [--json] [--delimiter D] [--encoding E] [--missing LIST]
 
 Reads a CSV / TSV, Arrow (file or stream) or Parquet file and prints, for every column, its kind
 (integer, number, boolean, date, categorical, text), missing and distinct counts, min, max,
@@ -47,9 +48,13 @@ mean and standard deviation (n - 1, as pandas), followed by warnings (constant, 
 missing, stray values with their lines, ragged rows, renamed headers).
 
 Options:
-  --json       print one JSON object: {file, format, rows, cols, columns: [...], warnings: [...], notes: [...]}
-               (dates as epoch milliseconds)
-  -h, --help   show this help
+  --json            print one JSON object: {file, format, rows, cols, columns: [...], warnings: [...],
+                    notes: [...]} (dates as epoch milliseconds)
+  --delimiter D     CSV: auto (default), comma, semicolon, tab or pipe
+  --encoding E      CSV: auto (default), utf-8 or windows-1252 (latin-1)
+  --missing LIST    CSV: comma-separated values read as missing; empty fields always are
+                    (default: "${DEFAULT_MISSING_TEXT}")
+  -h, --help        show this help
 `;
 
 /** Commands DESIGN.md §7 describes that later versions add. */
@@ -95,6 +100,9 @@ export async function fileSource(path: string): Promise<ByteSource> {
 async function profileCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, {
     json: { type: 'boolean', default: false },
+    delimiter: { type: 'string' },
+    encoding: { type: 'string' },
+    missing: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -110,7 +118,13 @@ async function profileCommand(args: string[], io: CliIO): Promise<number> {
   }
   const path = positionals[0];
   const source = await fileSource(path);
-  const result = await ingest(source);
+  let options;
+  try {
+    options = readingOptions(values);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const result = await ingest(source, options);
   const profile = profileTable(result.table, result.schema, result.report);
   const output: ProfileOutput = {
     file: source.name,
@@ -139,7 +153,8 @@ function parse<O extends Options>(args: string[], options: O) {
     const message = err instanceof Error ? err.message : String(err);
     const unknown = /Unknown option '([^']+)'/.exec(message);
     throw new UsageError(
-      unknown ? `unknown option ${unknown[1]}` : message.replace(/\. To specify.*$/s, ''),
+      // Keep node's hint on values that start with a dash ("use '--missing=-XYZ'").
+      unknown ? `unknown option ${unknown[1]}` : message.replace(/\s*\n\s*/g, ' '),
     );
   }
 }

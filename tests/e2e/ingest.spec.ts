@@ -184,3 +184,30 @@ test('a Latin-1 (Windows-1252) CSV is detected and its accents read correctly', 
   }
   await expect(page.getByTestId('dataset-view')).not.toContainText('\uFFFD');
 });
+
+test('reading options: a chosen delimiter, encoding and missing marker change how the next CSV is read', async ({
+  page,
+}) => {
+  await openApp(page);
+  // Windows-1252 bytes, '|' separated, and "-" typed by hand for a gap: read with the defaults,
+  // "price" is not an integer column; with the options set, it is, and the accents are right.
+  const buffer = Buffer.from('city|price\nZ\xfcrich|12\nBern|-\nBasel|7\nGen\xe8ve|9\n', 'latin1');
+  await importAndWait(
+    page,
+    { name: 'prices-auto.csv', mimeType: 'text/csv', buffer },
+    'prices-auto',
+  );
+  await expect(columnCard(page, 'price').getByTestId('column-kind')).not.toHaveValue('integer');
+
+  await page.getByTestId('reading-options').locator('summary').click();
+  await page.getByTestId('reading-delimiter').selectOption('pipe');
+  await page.getByTestId('reading-encoding').selectOption('windows-1252');
+  await page.getByTestId('reading-missing').fill('-, NA');
+  await expect(page.getByTestId('reading-options').locator('summary')).toContainText('changed');
+  await importAndWait(page, { name: 'prices-set.csv', mimeType: 'text/csv', buffer }, 'prices-set');
+  const price = columnCard(page, 'price');
+  await expect(price.getByTestId('column-kind')).toHaveValue('integer');
+  await expect(price.getByTestId('column-missing')).toHaveText(/^1\s/);
+  await expect(page.getByTestId('ingest-facts')).toContainText('Windows-1252');
+  await expect(columnCard(page, 'city')).toContainText('Genève');
+});

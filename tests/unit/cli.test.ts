@@ -202,3 +202,39 @@ describe('benchtop --help', () => {
     expect(version.stdout).toMatch(/^benchtop \d+\.\d+\.\d+\n$/);
   });
 });
+
+describe('benchtop profile reading options', () => {
+  it('--delimiter, --encoding and --missing change how a CSV is read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'benchtop-cli-'));
+    const path = join(dir, 'prices.csv');
+    // windows-1252 bytes ("Zürich" has 0xFC), ';' separated, "-" typed for a gap.
+    writeFileSync(path, Buffer.from('city;price\nZ\xfcrich;12\nBern;-\nBasel;7\n', 'latin1'));
+    const auto = oneJson((await run(['profile', path, '--json'])).stdout);
+    expect(auto.columns.find((c) => c.name === 'price')?.kind).not.toBe('integer');
+
+    const r = await run([
+      'profile',
+      path,
+      '--json',
+      '--delimiter',
+      'semicolon',
+      '--encoding',
+      'latin-1',
+      '--missing=-,NA',
+    ]);
+    expect(r.code).toBe(0);
+    const out = oneJson(r.stdout);
+    const price = out.columns.find((c) => c.name === 'price');
+    expect(price).toMatchObject({ kind: 'integer', missing: 1, min: 7, max: 12 });
+    expect(out.columns.find((c) => c.name === 'city')?.top.map((t) => t.value)).toContain('Zürich');
+  });
+
+  it('an unknown delimiter is a usage error that lists the choices', async () => {
+    const r = await run(['profile', DATA + 'seattle-weather.csv', '--delimiter', 'colon']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "error: Unknown delimiter 'colon'. Use auto, comma, semicolon, tab or pipe.\n",
+    );
+    noStack(r.stderr);
+  });
+});

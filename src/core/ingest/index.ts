@@ -7,6 +7,7 @@ import { readParquet } from './parquet';
 import type { ByteSource, FileFormat, IngestOptions, IngestResult } from './types';
 
 export * from './types';
+export * from './reading-options';
 export { blobSource } from './blob-source';
 
 const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"

@@ -6,6 +6,11 @@ import { liveQuery, type Subscription } from 'dexie';
 import type { DatasetMeta, RowPage } from '../../core/api/data-api';
 import type { ColumnKind } from '../../core/data/schema';
 import type { IngestProgress } from '../../core/ingest/types';
+import {
+  DEFAULT_MISSING_TEXT,
+  readingOptions,
+  type ReadingOptionsText,
+} from '../../core/ingest/reading-options';
 import { openBenchtopDb, type BenchtopDB } from '../../db/schema';
 import { deleteDataset, listDatasets, renameDataset, storageUsage } from '../../db/datasets';
 import { createDataClient, type DataClientHandle } from '../clients/data-client';
@@ -47,6 +52,12 @@ export class DatasetsState {
   /** False until IndexedDB answered once (so the UI does not flash "no datasets"). */
   loaded = $state(false);
   selectedId = $state<string | null>(null);
+  /** How the next CSV is read (the import panel's "Reading options"); 'auto' sniffs. */
+  reading = $state<Required<ReadingOptionsText>>({
+    delimiter: 'auto',
+    encoding: 'auto',
+    missing: DEFAULT_MISSING_TEXT,
+  });
   selected = $derived(this.datasets.find((d) => d.id === this.selectedId) ?? null);
   tab = $state<DatasetTab>('profile');
   importing = $state.raw<ImportStatus | null>(null);
@@ -156,7 +167,7 @@ export class DatasetsState {
       const meta = await worker.api.importFile(
         jobId,
         file,
-        {},
+        readingOptions(this.reading),
         worker.progress((p) => this.#onProgress(jobId, p)),
       );
       this.select(meta.id);
