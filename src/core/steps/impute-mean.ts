@@ -11,7 +11,7 @@ import {
   type ImputeParams,
   type ImputeState,
 } from './impute-shared';
-import { meanAndVariance, presentValues, requireValues } from './stats';
+import { moments, requireValues } from './stats';
 
 export const imputeMean = defineStep<ImputeParams, ImputeState>({
   kind: 'impute.mean',
@@ -25,9 +25,8 @@ export const imputeMean = defineStep<ImputeParams, ImputeState>({
   fit(frame, params) {
     const fill = params.columns.map((name) => {
       const column = numericInput(frame, name);
-      const values = presentValues(column);
-      requireValues(column, values.length, 'mean to fill with');
-      const { mean } = meanAndVariance(values);
+      const { count, mean } = moments(column);
+      requireValues(column, count, 'mean to fill with');
       return column.kind === 'date' ? Math.round(mean) : mean;
     });
     return { fill, indicators: learnIndicators(frame, params) };

@@ -10,7 +10,7 @@ import {
   type ImputeParams,
   type ImputeState,
 } from './impute-shared';
-import { median, presentValues, requireValues, sorted } from './stats';
+import { median, presentValues, requireValues } from './stats';
 
 export const imputeMedian = defineStep<ImputeParams, ImputeState>({
   kind: 'impute.median',
@@ -26,7 +26,7 @@ export const imputeMedian = defineStep<ImputeParams, ImputeState>({
       const column = numericInput(frame, name);
       const values = presentValues(column);
       requireValues(column, values.length, 'median to fill with');
-      const m = median(sorted(values));
+      const m = median(values);
       return column.kind === 'date' ? Math.round(m) : m;
     });
     return { fill, indicators: learnIndicators(frame, params) };

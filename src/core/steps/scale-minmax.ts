@@ -35,14 +35,20 @@ export const scaleMinmax = defineStep<Params, State>({
     const scale = new Float64Array(n);
     const offset = new Float64Array(n);
     params.columns.forEach((name, j) => {
-      const values = presentValues(numericInput(frame, name));
-      requireValues({ name }, values.length, 'range to learn');
+      const column = numericInput(frame, name);
+      const v = column.values;
       let lo = Infinity;
       let hi = -Infinity;
-      for (let i = 0; i < values.length; i++) {
-        if (values[i] < lo) lo = values[i];
-        if (values[i] > hi) hi = values[i];
+      let count = 0;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (x !== x) continue;
+        count++;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
       }
+      requireValues(column, count, 'range to learn');
+      if (lo === -Infinity || hi === Infinity) presentValues(column); // throws, naming the row
       // scikit-learn's _handle_zeros_in_scale: a range of (almost) zero counts as 1.
       const range = hi - lo < 10 * EPS ? 1 : hi - lo;
       scale[j] = (params.max - params.min) / range;

@@ -4,7 +4,7 @@
 // and scale, unlike scale.standard. Missing values are ignored while fitting and stay missing.
 import { makeFrame, numericColumn, replaceColumns, type FrameColumn } from '../data/frame';
 import { defineStep, NUMERIC, numericInput } from './define';
-import { median, percentile, presentValues, requireValues, sorted } from './stats';
+import { median, percentile, presentValues, requireValues } from './stats';
 
 type Params = {
   columns: string[];
@@ -52,10 +52,11 @@ export const scaleRobust = defineStep<Params, State>({
     params.columns.forEach((name, j) => {
       const values = presentValues(numericInput(frame, name));
       requireValues({ name }, values.length, 'median or quantile range to learn');
-      const s = sorted(values);
-      if (params.withCentering) center[j] = median(s);
+      // median and percentile reorder `values`, a copy presentValues made for them.
+      if (params.withCentering) center[j] = median(values);
       if (params.withScaling) {
-        const range = percentile(s, params.quantileHigh) - percentile(s, params.quantileLow);
+        const range =
+          percentile(values, params.quantileHigh) - percentile(values, params.quantileLow);
         scale[j] = range < 10 * EPS ? 1 : range;
       }
     });

@@ -10,7 +10,7 @@ import {
   type FrameColumn,
 } from '../data/frame';
 import { defineStep, NUMERIC, numericInput } from './define';
-import { meanAndVariance, presentValues, requireValues } from './stats';
+import { moments, requireValues } from './stats';
 
 // Settings are plain JSON; the type alias (not an interface) keeps it assignable to JsonObject.
 type Params = { columns: string[]; withMean: boolean; withStd: boolean };
@@ -39,15 +39,13 @@ export const scaleStandard = defineStep<Params, State>({
     const center = new Float64Array(n);
     const scale = new Float64Array(n).fill(1);
     params.columns.forEach((name, j) => {
-      const values = presentValues(numericInput(frame, name));
-      requireValues({ name }, values.length, 'mean or standard deviation to learn');
-      const { mean, variance } = meanAndVariance(values);
+      const { count, mean, variance } = moments(numericInput(frame, name));
+      requireValues({ name }, count, 'mean or standard deviation to learn');
       if (params.withMean) center[j] = mean;
       if (params.withStd) {
         // scikit-learn's _is_constant_feature + _handle_zeros_in_scale: a (numerically) constant
         // column gets scale 1 instead of dividing by ~0, so the output is never NaN or Infinity.
-        const m = values.length;
-        const constant = variance <= m * EPS * variance + (m * mean * EPS) ** 2;
+        const constant = variance <= count * EPS * variance + (count * mean * EPS) ** 2;
         const std = Math.sqrt(variance);
         scale[j] = constant || std < 10 * EPS ? 1 : std;
       }

@@ -8,6 +8,8 @@ import type { NumericFrameColumn, StringFrameColumn } from '../data/frame';
 /** The non-missing values of a column; an infinite value is refused (scikit-learn refuses it too). */
 export function presentValues(column: NumericFrameColumn): Float64Array {
   const v = column.values;
+  // One pass into a full-size buffer, then a view of the used part: cheaper than counting first.
+  const out = new Float64Array(v.length);
   let n = 0;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
@@ -19,12 +21,9 @@ export function presentValues(column: NumericFrameColumn): Float64Array {
         { column: column.name, row: i + 1 },
       );
     }
-    n++;
+    out[n++] = x;
   }
-  const out = new Float64Array(n);
-  let j = 0;
-  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) out[j++] = v[i];
-  return out;
+  return n === v.length ? out : out.subarray(0, n);
 }
 
 /** Throws the all-missing error every imputer and scaler shares. */
@@ -38,23 +37,38 @@ export function requireValues(column: { name: string }, count: number, what: str
 }
 
 /**
- * Mean and population variance (ddof = 0) as scikit-learn's StandardScaler computes them: two
- * passes, with the rounding error of the mean subtracted (sum((x-m)^2) - (sum(x-m))^2 / n) / n.
+ * Count, mean and population variance (ddof = 0) of the non-missing values, as scikit-learn's
+ * StandardScaler computes them: two passes, with the rounding error of the mean subtracted,
+ * (sum((x-m)^2) - (sum(x-m))^2 / n) / n. Reads the column in place (no copy: this runs on every
+ * numeric column of a million-row fit). An infinite value is refused, as scikit-learn refuses it.
  */
-export function meanAndVariance(values: Float64Array): { mean: number; variance: number } {
-  const n = values.length;
+export function moments(column: NumericFrameColumn): {
+  count: number;
+  mean: number;
+  variance: number;
+} {
+  const v = column.values;
+  let n = 0;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    n++;
+    sum += x;
+  }
+  if (sum === Infinity || sum === -Infinity || sum !== sum) presentValues(column); // names the row
   const mean = sum / n;
   let sq = 0;
   let corr = 0;
-  for (let i = 0; i < n; i++) {
-    const d = values[i] - mean;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    const d = x - mean;
     sq += d * d;
     corr += d;
   }
-  const variance = Math.max(0, (sq - (corr * corr) / n) / n);
-  return { mean, variance };
+  const variance = n > 0 ? Math.max(0, (sq - (corr * corr) / n) / n) : NaN;
+  return { count: n, mean, variance };
 }
 
 /** Sorted copy (ascending); Float64Array.sort is numeric. */
@@ -63,27 +77,83 @@ export function sorted(values: Float64Array): Float64Array {
 }
 
 /**
- * The q-th percentile (0..100) of sorted values, NumPy's default 'linear' method, including its
- * two-sided interpolation formula, so results agree with np.nanpercentile to the last bit.
+ * The k-th smallest value (0-based) of `a`, which is reordered: afterwards every value before k is
+ * <= a[k] and every value after is >= a[k]. Quickselect, O(n) instead of a full O(n log n) sort; it
+ * falls back to sorting the remaining range if the partitions stop shrinking (adversarial input).
  */
-export function percentile(sortedValues: Float64Array, q: number): number {
-  const n = sortedValues.length;
-  if (n === 1) return sortedValues[0];
+export function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  let budget = 2 * Math.ceil(Math.log2(a.length + 1)) + 16;
+  while (hi > lo) {
+    if (budget-- === 0) {
+      a.subarray(lo, hi + 1).sort();
+      return a[k];
+    }
+    const mid = (lo + hi) >> 1;
+    // Median of three as the pivot.
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[mid]) swap(a, hi, mid);
+    const pivot = a[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/** The smallest value of a[from..]: the (k+1)-th order statistic once select(a, k) has run. */
+function minFrom(a: Float64Array, from: number): number {
+  let m = a[from];
+  for (let i = from + 1; i < a.length; i++) if (a[i] < m) m = a[i];
+  return m;
+}
+
+/**
+ * The q-th percentile (0..100) of the values, NumPy's default 'linear' method, including its
+ * two-sided interpolation formula, so results agree with np.nanpercentile to the last bit. `values`
+ * is reordered (pass a copy: presentValues makes one).
+ */
+export function percentile(values: Float64Array, q: number): number {
+  const n = values.length;
+  if (n === 1) return values[0];
   const index = (n - 1) * (q / 100);
   const lo = Math.floor(index);
-  const hi = Math.min(lo + 1, n - 1);
   const t = index - lo;
-  const a = sortedValues[lo];
-  const b = sortedValues[hi];
+  const a = select(values, lo);
+  const b = lo + 1 < n ? minFrom(values, lo + 1) : a;
   const diff = b - a;
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 
-/** np.median: the middle value, or the mean of the two middle values. */
-export function median(sortedValues: Float64Array): number {
-  const n = sortedValues.length;
+/** np.median: the middle value, or the mean of the two middle values. Reorders `values`. */
+export function median(values: Float64Array): number {
+  const n = values.length;
   const mid = n >> 1;
-  return n % 2 === 1 ? sortedValues[mid] : (sortedValues[mid - 1] + sortedValues[mid]) / 2;
+  const upper = select(values, mid);
+  if (n % 2 === 1) return upper;
+  // After select(mid) the lower middle value is the largest of values[0..mid).
+  let lower = values[0];
+  for (let i = 1; i < mid; i++) if (values[i] > lower) lower = values[i];
+  return (lower + upper) / 2;
 }
 
 /** Most frequent value of sorted values; ties go to the smallest (scipy.stats.mode, SimpleImputer). */
