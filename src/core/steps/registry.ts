@@ -2,6 +2,8 @@
 // this folder + one line in BUILT_IN below; the conformance suite (tests/conformance/steps.test.ts)
 // then runs every check on it through `listSteps()`, with no edit to the suite.
 import { BenchtopError } from '../errors';
+import { columnsDrop } from './columns-drop';
+import { dateParts } from './date-parts';
 import { encodeOnehot } from './encode-onehot';
 import { encodeOrdinal } from './encode-ordinal';
 import { imputeConstant } from './impute-constant';
@@ -9,10 +11,19 @@ import { imputeConstantCategory } from './impute-constant-category';
 import { imputeMean } from './impute-mean';
 import { imputeMedian } from './impute-median';
 import { imputeMostFrequent } from './impute-most-frequent';
+import { outliersIqr } from './outliers-iqr';
+import { outliersIqrDrop } from './outliers-iqr-drop';
+import { outliersZscore } from './outliers-zscore';
+import { outliersZscoreDrop } from './outliers-zscore-drop';
+import { rowsDropDuplicates } from './rows-drop-duplicates';
 import { rowsDropMissing } from './rows-drop-missing';
+import { rowsDropMissingTarget } from './rows-drop-missing-target';
 import { scaleMinmax } from './scale-minmax';
 import { scaleRobust } from './scale-robust';
 import { scaleStandard } from './scale-standard';
+import { transformLog } from './transform-log';
+import { transformYeoJohnson } from './transform-yeo-johnson';
+import { typeCast } from './type-cast';
 import type { JsonObject, JsonValue, ParamSpec, StepDefinition, StepRole, StepSpec } from './types';
 
 // Each definition is typed with its own params and state; the registry sees them through the
@@ -29,6 +40,17 @@ const BUILT_IN: StepDefinition[] = [
   encodeOnehot,
   encodeOrdinal,
   rowsDropMissing,
+  columnsDrop,
+  typeCast,
+  dateParts,
+  transformLog,
+  transformYeoJohnson,
+  outliersIqr,
+  outliersZscore,
+  outliersIqrDrop,
+  outliersZscoreDrop,
+  rowsDropDuplicates,
+  rowsDropMissingTarget,
 ];
 
 const registry = new Map<string, StepDefinition>();
