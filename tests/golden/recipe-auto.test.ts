@@ -46,7 +46,7 @@ async function prepared(c: GoldenCase): Promise<{ recipe: Recipe; frame: Frame; 
 function expectedColumns(c: GoldenCase): string[] {
   const parts = hasStep('date.parts');
   return Object.keys(c.columns).filter((name) => {
-    const date = c.dates.find((d) => name === d || name.startsWith(`${d}.`));
+    const date = c.dates.find((d) => name === d || name.startsWith(`${d}_`));
     if (date === undefined) return true;
     return parts ? name !== date : name === date;
   });

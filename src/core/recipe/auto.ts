@@ -13,7 +13,8 @@
 import { BenchtopError } from '../errors';
 import type { DatasetProfile } from '../data/profile-types';
 import type { ColumnSchema } from '../data/schema';
-import { hasStep, type StepSpec } from '../steps';
+import { isNumericKind, makeFrame, numericColumn } from '../data/frame';
+import { fitStep, hasStep, resolveSpec, type StepSpec } from '../steps';
 import { RECIPE_FORMAT, RECIPE_VERSION, type Recipe, type Task } from './recipe';
 import { suggestRoles, suggestTask } from './roles';
 
@@ -34,7 +35,7 @@ export const AUTO_MAX_CATEGORIES = 20;
 /** The step that removes rows without a target (the dedicated filter once it is registered). */
 function dropMissingTarget(target: string): StepSpec {
   if (hasStep('rows.drop-missing-target')) {
-    return { kind: 'rows.drop-missing-target', params: { column: target } };
+    return { kind: 'rows.drop-missing-target', params: { target } };
   }
   return { kind: 'rows.drop-missing', params: { columns: [target] } };
 }
@@ -75,9 +76,9 @@ export function autoRecipe(
 
   const steps: StepSpec[] = [dropMissingTarget(target)];
   if (dates.length > 0 && hasStep('date.parts')) {
-    steps.push({ kind: 'date.parts', params: { columns: dates } });
-    // date.parts replaces each date column with whole-number parts named <column>.<part>.
-    numeric.push(...datePartNames(dates));
+    const spec = resolveSpec({ kind: 'date.parts', params: { columns: dates } });
+    steps.push(spec);
+    numeric.push(...numericOutputs(spec, dates));
   } else {
     // Without the date step, a date is its epoch milliseconds: still a usable number.
     numeric.push(...dates);
@@ -117,9 +118,12 @@ export function autoRecipe(
   return recipe;
 }
 
-/** Filled in when date.parts lands: the numeric columns it adds for the given date columns. */
-function datePartNames(dates: readonly string[]): string[] {
-  return dates.flatMap((d) =>
-    ['year', 'month', 'day', 'dayofweek', 'dayofyear'].map((p) => `${d}.${p}`),
-  );
+/**
+ * The numeric columns a step makes from the given date columns (date.parts: year, month...), found
+ * by running it on a one-row frame, so this file does not repeat the step's naming rules.
+ */
+function numericOutputs(spec: StepSpec, dates: readonly string[]): string[] {
+  const probe = makeFrame(dates.map((d) => numericColumn(d, 'date', [0])));
+  const { frame } = fitStep(probe, spec, 0);
+  return frame.columns.filter((c) => isNumericKind(c.kind)).map((c) => c.name);
 }

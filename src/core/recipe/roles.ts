@@ -39,6 +39,21 @@ const GROUP_NAME =
 // Names of identifier columns ("id", "customer_id", "PassengerId", "row number").
 const ID_NAME = /^(id|.*[_\s-]id|.*[a-z]Id|.*ID|index|row[_\s-]?(id|no|number)|uuid|guid)$/;
 
+/**
+ * An identifier: categories with a different value in (almost) every row, or whole numbers that
+ * are either named like an identifier or run as an unbroken sequence (row numbers 1..n). Whole
+ * numbers that are merely all different (ages in a small table) are measurements, not IDs.
+ */
+function looksLikeId(col: ColumnSchema, p: ColumnProfile | undefined, warned: boolean): boolean {
+  if (!p || p.count < 10) return false;
+  const nearlyUnique = p.unique >= 0.95 * p.count;
+  if (col.kind === 'categorical') return warned || (ID_NAME.test(col.name) && nearlyUnique);
+  if (col.kind !== 'integer') return false;
+  if (ID_NAME.test(col.name) && nearlyUnique) return true;
+  const sequence = p.min !== null && p.max !== null && p.max - p.min + 1 === p.count;
+  return warned && sequence;
+}
+
 function profileOf(profile: DatasetProfile, name: string): ColumnProfile | undefined {
   return profile.columns.find((c) => c.name === name);
 }
@@ -70,21 +85,19 @@ export function suggestRoles(
       });
       continue;
     }
-    const nearlyUnique = p !== undefined && p.count >= 10 && p.unique >= 0.95 * p.count;
-    const idKind = col.kind === 'integer' || col.kind === 'categorical' || col.kind === 'text';
-    if (idLike.has(col.name) || (idKind && ID_NAME.test(col.name) && nearlyUnique)) {
-      ignored.push({
-        column: col.name,
-        reason: 'id-like',
-        message: `'${col.name}' looks like an identifier (a different value in ${p?.unique === p?.count ? 'every' : 'almost every'} row); it tells a model nothing about new rows.`,
-      });
-      continue;
-    }
     if (col.kind === 'text') {
       ignored.push({
         column: col.name,
         reason: 'text',
         message: `'${col.name}' is free text; Benchtop's models do not read text.`,
+      });
+      continue;
+    }
+    if (looksLikeId(col, p, idLike.has(col.name))) {
+      ignored.push({
+        column: col.name,
+        reason: 'id-like',
+        message: `'${col.name}' looks like an identifier (a different value in ${p?.unique === p?.count ? 'every' : 'almost every'} row); it tells a model nothing about new rows.`,
       });
       continue;
     }

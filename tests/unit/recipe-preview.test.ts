@@ -1,0 +1,212 @@
+// Step previews on real data (vega-datasets penguins and seattle-weather): rows, columns, exact
+// missing counts, sample rows, histograms and each step's learned summary, all checked against
+// figures computed independently here (or known from the files).
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import {
+  frameFromTable,
+  makeFrame,
+  numericColumn,
+  stringColumn,
+  type Frame,
+} from '../../src/core/data/frame';
+import { profileTable } from '../../src/core/data/profile';
+import type { ColumnSchema } from '../../src/core/data/schema';
+import type { DatasetProfile } from '../../src/core/data/profile-types';
+import { bytesSource, ingest } from '../../src/core/ingest/index';
+import {
+  autoRecipe,
+  previewAll,
+  previewStep,
+  recipeInput,
+  type StepPreview,
+} from '../../src/core/recipe';
+import type { StepSpec } from '../../src/core/steps';
+
+const DATA = 'node_modules/vega-datasets/data/';
+
+async function penguins(): Promise<{
+  frame: Frame;
+  schema: ColumnSchema[];
+  profile: DatasetProfile;
+  raw: Record<string, unknown>[];
+}> {
+  const raw = JSON.parse(readFileSync(DATA + 'penguins.json', 'utf8')) as Record<string, unknown>[];
+  const { table, schema, report } = await ingest(
+    bytesSource('penguins.csv', new TextEncoder().encode(Papa.unparse(raw))),
+  );
+  return {
+    frame: frameFromTable(table, schema),
+    schema,
+    profile: profileTable(table, schema, report),
+    raw,
+  };
+}
+
+const missingIn = (raw: Record<string, unknown>[], key: string) =>
+  raw.filter((r) => r[key] === null || r[key] === undefined).length;
+
+describe('previewAll on penguins, target Body Mass (g)', () => {
+  it('describes every step of auto-prepare with exact counts', async () => {
+    const { frame, schema, profile, raw } = await penguins();
+    const recipe = autoRecipe(schema, profile, 'Body Mass (g)');
+    const previews = previewAll(recipeInput(frame, recipe), recipe.steps);
+    expect(previews.map((p) => p.kind)).toEqual(recipe.steps.map((s) => s.kind));
+    expect(previews.every((p) => p.error === undefined)).toBe(true);
+
+    // 1. Rows without a target: 2 of 344 (counted in the JSON file itself).
+    const [drop, median, frequent, onehot, scale] = previews;
+    expect(drop).toMatchObject({
+      role: 'filter',
+      rows: { before: 344, after: 344 - missingIn(raw, 'Body Mass (g)') },
+      summary: { dropped: 2, rows: 344 },
+      touched: ['Body Mass (g)'],
+    });
+    expect(drop.missing).toEqual([{ column: 'Body Mass (g)', before: 2, after: 0 }]);
+
+    // 2. Median imputation: missing counts before (after the drop) and none after.
+    expect(median.rows).toEqual({ before: 342, after: 342 });
+    expect(median.touched).toEqual(['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)']);
+    for (const m of median.missing) expect(m.after).toBe(0);
+    // The two rows without a body mass are the only ones without beak and flipper measures.
+    expect(median.missing.map((m) => m.before)).toEqual([0, 0, 0]);
+    expect(Object.keys(median.summary.fill as object)).toEqual(median.touched);
+
+    // 3. Most frequent: Sex has gaps (8 left after the drop), filled with 'MALE'.
+    const sex = frequent.missing.find((m) => m.column === 'Sex')!;
+    const sexMissing = raw.filter(
+      (r) => r['Body Mass (g)'] !== null && (r.Sex === null || r.Sex === undefined),
+    ).length;
+    expect(sex).toEqual({ column: 'Sex', before: sexMissing, after: 0 });
+    expect(sexMissing).toBeGreaterThan(0);
+    expect((frequent.summary.fill as Record<string, string>).Sex).toBe('MALE');
+
+    // 4. One-hot: the columns added and removed, the category lists learned.
+    expect(onehot.columns.removed).toEqual(['Species', 'Island', 'Sex']);
+    expect(onehot.columns.added).toEqual([
+      'Species=Adelie',
+      'Species=Chinstrap',
+      'Species=Gentoo',
+      'Island=Biscoe',
+      'Island=Dream',
+      'Island=Torgersen',
+      'Sex=.',
+      'Sex=FEMALE',
+      'Sex=MALE',
+    ]);
+    expect((onehot.summary.categories as Record<string, string[]>).Island).toEqual([
+      'Biscoe',
+      'Dream',
+      'Torgersen',
+    ]);
+    // Sample rows: the first rows of the file, before and after.
+    expect(onehot.sample.before.columns.map((c) => c.name)).toContain('Island');
+    const island = onehot.sample.before.columns.findIndex((c) => c.name === 'Island');
+    expect(onehot.sample.before.rows.map((r) => r[island])).toEqual(
+      raw.slice(0, 10).map((r) => r.Island),
+    );
+    const dream = onehot.sample.after.columns.findIndex((c) => c.name === 'Island=Dream');
+    expect(onehot.sample.after.rows.map((r) => r[dream])).toEqual(
+      raw.slice(0, 10).map((r) => r.Island === 'Dream'),
+    );
+
+    // 5. Scaling: histograms before and after for each scaled column, counts over all rows.
+    expect(scale.histograms.map((h) => h.column)).toEqual(scale.touched);
+    for (const h of scale.histograms) {
+      const total = (x: { counts: number[] } | null) => x!.counts.reduce((a, b) => a + b, 0);
+      expect(total(h.before)).toBe(342);
+      expect(total(h.after)).toBe(342);
+      // After scaling, the values are centred: the range straddles 0.
+      expect(h.after!.edges[0]).toBeLessThan(0);
+      expect(h.after!.edges[h.after!.edges.length - 1]).toBeGreaterThan(0);
+    }
+    const center = scale.summary.center as Record<string, number>;
+    const beaks = raw
+      .filter((r) => r['Body Mass (g)'] !== null)
+      .map((r) => r['Beak Length (mm)'] as number | null);
+    const present = beaks.filter((b): b is number => b !== null);
+    expect(center['Beak Length (mm)']).toBeCloseTo(
+      present.reduce((a, b) => a + b, 0) / present.length,
+      10,
+    );
+  });
+
+  it('previewStep(i) equals previewAll()[i]', async () => {
+    const { frame, schema, profile } = await penguins();
+    const recipe = autoRecipe(schema, profile, 'Species');
+    const input = recipeInput(frame, recipe);
+    const all = previewAll(input, recipe.steps);
+    for (const i of [0, 2, recipe.steps.length - 1]) {
+      expect(previewStep(input, recipe.steps, i)).toEqual(all[i]);
+    }
+    expect(() => previewStep(input, recipe.steps, recipe.steps.length)).toThrow(
+      `There is no step ${recipe.steps.length + 1} to preview: the recipe has ${recipe.steps.length} steps.`,
+    );
+  });
+});
+
+describe('a step that cannot be fitted', () => {
+  const frame = () =>
+    makeFrame([
+      numericColumn('a', 'number', [1, null, 3, 4]),
+      numericColumn('empty', 'number', [null, null, null, null]),
+      stringColumn('c', 'categorical', ['x', 'y', null, 'x']),
+    ]);
+
+  it('gets a preview with the error, and the steps after it are not previewed', () => {
+    const steps: StepSpec[] = [
+      { kind: 'impute.median', params: { columns: ['a'] } },
+      { kind: 'scale.standard', params: { columns: ['empty'] } },
+      { kind: 'encode.onehot', params: { columns: ['c'] } },
+    ];
+    const out = previewAll(frame(), steps);
+    expect(out).toHaveLength(2);
+    expect(out[0].error).toBeUndefined();
+    const failed: StepPreview = out[1];
+    expect(failed.error).toMatchObject({
+      name: 'BenchtopError',
+      code: 'invalid-argument',
+      details: { step: 2, column: 'empty' },
+    });
+    expect(failed.error!.message).toMatch(
+      /^Step 2 \(Scale: standard\): column 'empty' has no values at all/,
+    );
+    // What the step was given is still described (the UI shows it next to the message).
+    expect(failed.rows).toEqual({ before: 4, after: 4 });
+    // previewStep past the failure answers with the failing step.
+    expect(previewStep(frame(), steps, 2).index).toBe(1);
+  });
+
+  it('a column that no longer exists is named', () => {
+    const out = previewAll(frame(), [{ kind: 'scale.standard', params: { columns: ['gone'] } }]);
+    expect(out[0].error?.message).toBe(
+      "Step 1 (Scale: standard): column 'gone' does not exist any more.",
+    );
+  });
+
+  it('a dataset with no rows is an error on the first step', () => {
+    const none = makeFrame([numericColumn('a', 'number', [])]);
+    const out = previewAll(none, [{ kind: 'scale.standard', params: { columns: ['a'] } }]);
+    expect(out[0].error?.code).toBe('no-rows');
+  });
+});
+
+describe('previews on a larger file (seattle-weather, 1,461 rows)', () => {
+  it('samples histograms only when told to, and never the counts', async () => {
+    const bytes = readFileSync(DATA + 'seattle-weather.csv');
+    const { table, schema } = await ingest(bytesSource('seattle-weather.csv', bytes));
+    const frame = frameFromTable(table, schema);
+    const steps: StepSpec[] = [{ kind: 'scale.standard', params: { columns: ['wind'] } }];
+    const full = previewAll(frame, steps)[0];
+    const sampled = previewAll(frame, steps, { histogramSample: 100 })[0];
+    const total = (p: StepPreview) => p.histograms[0].after!.counts.reduce((a, b) => a + b, 0);
+    expect(total(full)).toBe(1461);
+    expect(full.histogramRows).toBe(1461);
+    expect(total(sampled)).toBe(Math.ceil(1461 / Math.ceil(1461 / 100)));
+    expect(sampled.histogramRows).toBe(100);
+    expect(sampled.missing).toEqual(full.missing);
+    expect(sampled.rows).toEqual({ before: 1461, after: 1461 });
+    expect(full.sample.after.rows).toHaveLength(10);
+  });
+});
