@@ -8,6 +8,7 @@ import { COLUMN_KINDS } from '../core/data/schema';
 import type { ColumnProfile, DatasetProfile, ProfileWarning } from '../core/data/profile-types';
 import type { FileFormat, IngestReport } from '../core/ingest/types';
 import { BenchtopError } from '../core/errors';
+import { parseRecipe, type Recipe } from '../core/recipe';
 
 /** Arrow IPC bytes of one dataset, kept apart from its metadata so listing never loads them. */
 export interface DatasetBytesRow {
@@ -15,15 +16,28 @@ export interface DatasetBytesRow {
   bytes: Uint8Array;
 }
 
+/**
+ * A saved recipe (version 2). `recipe` is the recipe's JSON as serializeRecipe / parseRecipe read
+ * it; `name` is kept beside it (and indexed) so listing needs no parsing.
+ */
+export interface RecipeRow {
+  id: string;
+  datasetId: string;
+  name: string;
+  recipe: Recipe;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export class BenchtopDB extends Dexie {
   datasets!: EntityTable<DatasetMeta, 'id'>;
   datasetBytes!: EntityTable<DatasetBytesRow, 'id'>;
+  recipes!: EntityTable<RecipeRow, 'id'>;
 
   constructor(name = 'benchtop', options?: DexieOptions) {
     super(name, options);
     // Version 1. Only indexed fields are listed; the rest of a row is stored but not indexed.
-    // Later versions add tables with `this.version(2).stores({...})`, keeping version 1 as is:
-    //   recipes: 'id, datasetId, updatedAt, name'
+    // Later versions add tables with `this.version(N).stores({...})`, keeping earlier ones as is:
     //   runs:    'id, recipeId, datasetId, createdAt'
     //   models:  'id, runId, name, version, createdAt'   (lineage: dataset hash -> recipe -> run)
     //   modelBytes: 'id'                                   (weights, like datasetBytes)
@@ -32,6 +46,11 @@ export class BenchtopDB extends Dexie {
     this.version(1).stores({
       datasets: 'id, createdAt, name',
       datasetBytes: 'id',
+    });
+    // Version 2 (issue 3): saved recipes, listed per dataset, newest first. Only adds a table, so
+    // no upgrade function: the datasets of a version-1 database are kept as they are.
+    this.version(2).stores({
+      recipes: 'id, datasetId, name, updatedAt',
     });
   }
 }
@@ -223,4 +242,47 @@ export function restoreDataset(row: unknown): DatasetMeta {
     report: restoreReport(r.report, format, rows, cols),
     storedBytes: num(r.storedBytes, 0),
   };
+}
+
+/** A saved recipe as read back: `recipe` is null when it can no longer be read, with `problem`. */
+export interface StoredRecipe {
+  id: string;
+  datasetId: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  recipe: Recipe | null;
+  /** Why the recipe cannot be used (e.g. saved by a newer version of Benchtop). */
+  problem?: string;
+}
+
+/**
+ * Brings a stored recipe row to the current shape. Old recipe formats are migrated by parseRecipe;
+ * one that cannot be read (a newer format, a step this version does not know) is returned with
+ * `recipe: null` and the reason, so the list still shows it and the user can delete or export it.
+ */
+export function restoreRecipe(row: unknown): StoredRecipe {
+  const r = obj(row);
+  if (typeof r.id !== 'string' || r.id === '') {
+    throw new BenchtopError(
+      'internal',
+      'A stored recipe record has no id and cannot be read. Clearing this site’s data in the browser settings removes it.',
+    );
+  }
+  const raw = obj(r.recipe);
+  const updatedAt = num(r.updatedAt, num(r.createdAt, 0));
+  const out: StoredRecipe = {
+    id: r.id,
+    datasetId: str(r.datasetId, ''),
+    name: str(r.name, str(raw.name, 'Untitled recipe')),
+    createdAt: num(r.createdAt, updatedAt),
+    updatedAt,
+    recipe: null,
+  };
+  try {
+    out.recipe = parseRecipe(r.recipe);
+  } catch (err) {
+    out.problem = err instanceof Error ? err.message : String(err);
+  }
+  return out;
 }
