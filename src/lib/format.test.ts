@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatBytes,
   formatCell,
+  formatCreated,
   formatDate,
   formatDuration,
   formatNumber,
@@ -31,6 +32,33 @@ describe('formatNumber', () => {
     expect(formatNumber(null)).toBe('—');
     expect(formatNumber(Number.NaN)).toBe('—');
     expect(formatNumber(Number.POSITIVE_INFINITY)).toBe('∞');
+  });
+});
+
+describe('formatters built once and reused', () => {
+  it('give the same text whatever order magnitudes come in', () => {
+    // Each magnitude needs its own number of fraction digits; interleaving them must not let one
+    // reuse another's formatter.
+    const values = [16.439083, 1234.5678, 0.0123456, 1.2345678, 16.439083, 0.0123456, 1234.5678];
+    expect(values.map(formatNumber)).toEqual([
+      '16.439',
+      '1,234.6',
+      '0.01235',
+      '1.2346',
+      '16.439',
+      '0.01235',
+      '1,234.6',
+    ]);
+  });
+  it('show a created time as the browser locale does', () => {
+    for (const ms of [Date.UTC(2024, 0, 31, 9, 5), Date.UTC(2026, 10, 28, 23, 59)]) {
+      const expected = new Date(ms).toLocaleString(undefined, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+      });
+      expect(formatCreated(ms)).toBe(expected);
+    }
+    expect(formatCreated(Date.UTC(2024, 0, 31))).not.toBe(formatCreated(Date.UTC(2025, 5, 1)));
   });
 });
 
