@@ -1,6 +1,6 @@
 // Dataset storage over the Dexie schema: the DatasetStore the data worker hands to the core data
 // API (metadata + Arrow IPC bytes in one transaction, all or nothing), and the small reads and
-// writes the UI makes directly (list, rename, delete, storage used).
+// writes the UI makes directly (list summaries, one dataset, rename, delete, storage used).
 import type { DatasetMeta, DatasetStore } from '../core/api/data-api';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import { restoreDataset, type BenchtopDB } from './schema';
@@ -116,9 +116,61 @@ export async function listDatasets(db: BenchtopDB): Promise<DatasetMeta[]> {
   // Sorted here rather than with orderBy('createdAt'): an index skips rows that lack the field,
   // and restore-on-read promises that old rows still show up.
   const rows: unknown[] = await db.datasets.toArray();
-  return rows
-    .map(restoreDataset)
-    .sort((a, b) => b.createdAt - a.createdAt || a.name.localeCompare(b.name));
+  return rows.map(restoreDataset).sort(newestFirst);
+}
+
+function newestFirst(a: DatasetSummary, b: DatasetSummary): number {
+  return b.createdAt - a.createdAt || a.name.localeCompare(b.name);
+}
+
+/** What the dataset list shows about a dataset: no schema, profile or report. */
+export type DatasetSummary = Pick<
+  DatasetMeta,
+  'id' | 'name' | 'createdAt' | 'source' | 'rows' | 'cols' | 'storedBytes'
+>;
+
+/**
+ * A stored row as a list entry: the same values `restoreDataset` gives those fields, without
+ * restoring the profile (a histogram and top values per column) or the ingest report, which only
+ * the selected dataset's view needs. The list is re-read on every change to any dataset, on the
+ * main thread, so it should cost little however wide the datasets are.
+ */
+export function restoreDatasetSummary(row: unknown): DatasetSummary {
+  const r = typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : {};
+  const profile =
+    typeof r.profile === 'object' && r.profile !== null
+      ? (r.profile as { rows?: unknown; columns?: unknown })
+      : {};
+  const report = typeof r.report === 'object' && r.report !== null ? r.report : {};
+  // restoreDataset reads the row count, the column count (old rows without a schema) and the
+  // format from the profile and report when the row lacks them: keep just those parts.
+  const meta = restoreDataset({
+    ...r,
+    profile: {
+      rows: profile.rows,
+      columns: Array.isArray(profile.columns)
+        ? profile.columns.map((c: unknown) => {
+            const o = typeof c === 'object' && c !== null ? (c as Record<string, unknown>) : {};
+            return { name: o.name, kind: o.kind };
+          })
+        : undefined,
+    },
+    report: { format: (report as { format?: unknown }).format },
+  });
+  const { id, name, createdAt, source, rows, cols, storedBytes } = meta;
+  return { id, name, createdAt, source, rows, cols, storedBytes };
+}
+
+/** One stored dataset, whole (schema, profile, report), or undefined when it is not stored. */
+export async function readDataset(db: BenchtopDB, id: string): Promise<DatasetMeta | undefined> {
+  const row: unknown = await db.datasets.get(id);
+  return row === undefined ? undefined : restoreDataset(row);
+}
+
+/** Every stored dataset as a list entry (see restoreDatasetSummary), newest first. */
+export async function listDatasetSummaries(db: BenchtopDB): Promise<DatasetSummary[]> {
+  const rows: unknown[] = await db.datasets.toArray();
+  return rows.map(restoreDatasetSummary).sort(newestFirst);
 }
 
 export const MAX_NAME_LENGTH = 200;
@@ -176,13 +228,25 @@ export interface StorageUsage {
   usage?: number;
 }
 
-export async function storageUsage(db: BenchtopDB): Promise<StorageUsage> {
+/**
+ * Storage used by datasets, with the browser's estimate. Pass `listed` (the summaries the caller
+ * just read) to skip reading every row again.
+ */
+export async function storageUsage(
+  db: BenchtopDB,
+  listed?: readonly Pick<DatasetSummary, 'storedBytes'>[],
+): Promise<StorageUsage> {
   let datasets = 0;
   let bytes = 0;
-  await db.datasets.each((row: unknown) => {
-    datasets++;
-    bytes += restoreDataset(row).storedBytes;
-  });
+  if (listed) {
+    datasets = listed.length;
+    for (const d of listed) bytes += d.storedBytes;
+  } else {
+    await db.datasets.each((row: unknown) => {
+      datasets++;
+      bytes += restoreDatasetSummary(row).storedBytes;
+    });
+  }
   const estimate = await estimateStorage();
   const out: StorageUsage = { datasets, bytes };
   if (estimate?.quota !== undefined) out.quota = estimate.quota;

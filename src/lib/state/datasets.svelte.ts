@@ -12,7 +12,14 @@ import {
   type ReadingOptionsText,
 } from '../../core/ingest/reading-options';
 import { openBenchtopDb, type BenchtopDB } from '../../db/schema';
-import { deleteDataset, listDatasets, renameDataset, storageUsage } from '../../db/datasets';
+import {
+  deleteDataset,
+  listDatasetSummaries,
+  readDataset,
+  renameDataset,
+  storageUsage,
+  type DatasetSummary,
+} from '../../db/datasets';
 import { createDataClient, type DataClientHandle } from '../clients/data-client';
 import { toUiError, type UiError } from '../error-message';
 import { formatCount, overallProgress, phaseText, type ImportPhase } from '../format';
@@ -47,8 +54,8 @@ function newJobId(): string {
 }
 
 export class DatasetsState {
-  /** Every stored dataset, newest first. */
-  datasets = $state.raw<DatasetMeta[]>([]);
+  /** Every stored dataset, newest first (list entries: no profiles). */
+  datasets = $state.raw<DatasetSummary[]>([]);
   /** False until IndexedDB answered once (so the UI does not flash "no datasets"). */
   loaded = $state(false);
   selectedId = $state<string | null>(null);
@@ -58,7 +65,11 @@ export class DatasetsState {
     encoding: 'auto',
     missing: DEFAULT_MISSING_TEXT,
   });
-  selected = $derived(this.datasets.find((d) => d.id === this.selectedId) ?? null);
+  /**
+   * The selected dataset, whole. Followed by its own query, so only a change to this dataset
+   * re-renders its view (not a rename or import of another one), and the list stays light.
+   */
+  selected = $state.raw<DatasetMeta | null>(null);
   tab = $state<DatasetTab>('profile');
   importing = $state.raw<ImportStatus | null>(null);
   /** The last failure, shown in the alert region until dismissed or replaced. */
@@ -72,6 +83,7 @@ export class DatasetsState {
   #db: BenchtopDB | null = null;
   #client: DataClientHandle | null = null;
   #subscription: Subscription | null = null;
+  #selectedSubscription: Subscription | null = null;
   #pendingProgress: IngestProgress | null = null;
   #progressFrame = 0;
 
@@ -87,17 +99,18 @@ export class DatasetsState {
       return;
     }
     const db = this.#db;
-    this.#subscription = liveQuery(() => listDatasets(db)).subscribe({
+    this.#followSelected(this.selectedId);
+    this.#subscription = liveQuery(() => listDatasetSummaries(db)).subscribe({
       next: (list) => {
         // Clear the selection only when its dataset was listed before and is gone now (deleted,
         // here or in another tab), or on the first answer (a stale link). A just-imported dataset
         // may be selected a moment before the list that contains it arrives.
         const id = this.selectedId;
         const wasListed = !this.loaded || this.datasets.some((d) => d.id === id);
-        this.datasets = [...list].sort((a, b) => b.createdAt - a.createdAt);
+        this.datasets = list;
         this.loaded = true;
         if (id && wasListed && !list.some((d) => d.id === id)) this.select(null);
-        void this.refreshUsage();
+        void this.refreshUsage(list);
       },
       error: (err) => {
         this.error = toUiError(err, 'Could not read the stored datasets');
@@ -109,6 +122,8 @@ export class DatasetsState {
   stop(): void {
     this.#subscription?.unsubscribe();
     this.#subscription = null;
+    this.#selectedSubscription?.unsubscribe();
+    this.#selectedSubscription = null;
     this.#client?.terminate();
     this.#client = null;
     this.#db?.close();
@@ -135,6 +150,28 @@ export class DatasetsState {
   select(id: string | null): void {
     this.selectedId = id;
     writeHashSelection(id);
+    this.#followSelected(id);
+  }
+
+  // The view keeps showing the previous dataset until the new one is read (a few ms), rather
+  // than flashing the empty state in between.
+  #followSelected(id: string | null): void {
+    if (id !== null && id === this.selected?.id && this.#selectedSubscription) return;
+    this.#selectedSubscription?.unsubscribe();
+    this.#selectedSubscription = null;
+    const db = this.#db;
+    if (id === null || !db) {
+      this.selected = null;
+      return;
+    }
+    this.#selectedSubscription = liveQuery(() => readDataset(db, id)).subscribe({
+      next: (meta) => {
+        if (this.selectedId === id) this.selected = meta ?? null;
+      },
+      error: (err) => {
+        this.error = toUiError(err, 'Could not read the selected dataset');
+      },
+    });
   }
 
   dismissError(): void {
@@ -259,10 +296,10 @@ export class DatasetsState {
     return this.#worker.api.rows(id, start, count);
   }
 
-  async refreshUsage(): Promise<void> {
+  async refreshUsage(listed?: readonly DatasetSummary[]): Promise<void> {
     if (!this.#db) return;
     try {
-      this.usage = await storageUsage(this.#db);
+      this.usage = await storageUsage(this.#db, listed);
     } catch {
       // Usage is informational; the list itself still works without it.
       this.usage = null;
