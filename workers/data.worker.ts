@@ -5,6 +5,8 @@
 // and through a MessageChannel; the wiring at the bottom only runs inside a real worker.
 import * as Comlink from 'comlink';
 import { createDataApi, type DataApi, type ImportOptions } from '../src/core/api/data-api';
+import { createPrepApi, type PrepApi, type PrepProgress } from '../src/core/api/prep-api';
+import type { AutoRecipeOptions, PreviewOptions } from '../src/core/recipe';
 import type { ColumnKind } from '../src/core/data/schema';
 import { blobSource } from '../src/core/ingest/blob-source';
 import type { IngestProgress } from '../src/core/ingest/types';
@@ -90,12 +92,69 @@ export function createDataWorkerApi(core: DataApi) {
 
 export type DataWorkerApi = ReturnType<typeof createDataWorkerApi>;
 
+/** Recipes (issue 3): auto-prepare, step previews, applying a recipe as a new dataset. */
+export function createPrepWorkerApi(prep: PrepApi) {
+  return {
+    autoRecipe(datasetId: string, target: string, options?: AutoRecipeOptions) {
+      return prep.autoRecipe(datasetId, target, options);
+    },
+    suggestRoles(datasetId: string, target: string | null = null) {
+      return prep.suggestRoles(datasetId, target);
+    },
+    previewRecipe(
+      jobId: string,
+      datasetId: string,
+      recipe: unknown,
+      options?: Omit<PreviewOptions, 'seed'>,
+    ) {
+      return prep.previewRecipe(jobId, datasetId, recipe, options);
+    },
+    applyRecipe(
+      datasetId: string,
+      recipe: unknown,
+      name: string,
+      jobId?: string,
+      onProgress: (p: PrepProgress) => unknown = () => undefined,
+    ) {
+      // Failures of the callback (page gone) must not fail the job.
+      const report = (p: PrepProgress) =>
+        void Promise.resolve()
+          .then(() => onProgress(p))
+          .catch(() => undefined);
+      return prep.applyRecipe(datasetId, recipe, name, jobId, report);
+    },
+  };
+}
+
+export type PrepWorkerApi = ReturnType<typeof createPrepWorkerApi>;
+
+/**
+ * Everything the data worker exposes: the data API, the recipe API, and one cancel / evict that
+ * reaches both (a job id is unique across them).
+ */
+export function createFullDataWorkerApi(core: DataApi, prep: PrepApi) {
+  return {
+    ...createDataWorkerApi(core),
+    ...createPrepWorkerApi(prep),
+    cancel(jobId: string): void {
+      core.cancel(jobId);
+      prep.cancel(jobId);
+    },
+    evict(id: string): void {
+      core.evict(id);
+      prep.evict(id);
+    },
+  };
+}
+
+export type DataWorkerFullApi = ReturnType<typeof createFullDataWorkerApi>;
+
 // Inside a worker only (not when a test imports this module): open storage and expose the API.
 if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
-  const core = createDataApi({
+  const deps = {
     store: createDexieDatasetStore(openBenchtopDb()),
     now: Date.now,
     newId: () => crypto.randomUUID(),
-  });
-  Comlink.expose(createDataWorkerApi(core));
+  };
+  Comlink.expose(createFullDataWorkerApi(createDataApi(deps), createPrepApi(deps)));
 }
