@@ -18,6 +18,12 @@
 //   test allows 1e-6).
 // - a λ at which the transformed values overflow has an infinite likelihood cost, so it is never
 //   chosen; an infinite input value is refused by name.
+// - a degenerate fit is refused by name: on a few values far from 0 relative to their spread (body
+//   masses of 7 penguins in grams, years) the likelihood computed in doubles flattens out as λ goes
+//   to -∞ (or +∞), the optimiser wanders there (scikit-learn's does too: λ = -4.47 on 7 masses) and
+//   every value maps to nearly the same number. scikit-learn then returns a column of zeros and
+//   rounding noise; we say so and suggest scaling first.
+import { BenchtopError } from '../errors';
 import { makeFrame, numericColumn, replaceColumns, type FrameColumn } from '../data/frame';
 import type { ColumnKind } from '../data/schema';
 import { brentMinimize } from './brent';
@@ -31,6 +37,20 @@ const KINDS: readonly ColumnKind[] = ['integer', 'number'];
 const SPACING_1 = 2 ** -52; // np.spacing(1.0)
 const TINY = 2.2250738585072014e-308; // np.finfo(np.float64).tiny
 const EPS = 2 ** -52;
+
+/**
+ * Below this spread (std / (|mean| + std)) the transformed values differ from one another by little
+ * more than rounding: the output would carry ~1e-8 relative error or worse, or be constant.
+ */
+const COLLAPSED = 1e-8;
+
+function collapsed(name: string, lambda: number): BenchtopError {
+  return new BenchtopError(
+    'invalid-argument',
+    `column '${name}' cannot be Yeo-Johnson transformed usefully: its values are far from 0 compared with their spread, so the best λ (${lambda.toPrecision(4)}) maps them all to nearly the same number. Put a standard scaling step before this one, or use the log transform.`,
+    { column: name, lambda },
+  );
+}
 
 /** ψ(x, λ), exactly as scikit-learn's _yeo_johnson_transform computes it (NaN stays NaN). */
 export function yeoJohnson(x: number, lambda: number): number {
@@ -113,13 +133,14 @@ export const transformYeoJohnson = defineStep<Params, State>({
       requireValues(column, present.length, 'distribution to fit the transform to');
       const lambda = yeoJohnsonLambda(present);
       lambdas[j] = lambda;
-      if (!params.standardize) return;
       const transformed = new Float64Array(present.length);
       for (let i = 0; i < present.length; i++) transformed[i] = yeoJohnson(present[i], lambda);
-      // StandardScaler on the transformed column (see scale-standard.ts for the constant rule).
       const { count, mean, variance } = moments({ name, kind: 'number', values: transformed });
-      const constant = variance <= count * EPS * variance + (count * mean * EPS) ** 2;
       const std = Math.sqrt(variance);
+      if (lambda !== 1 && std <= COLLAPSED * (Math.abs(mean) + std)) throw collapsed(name, lambda);
+      if (!params.standardize) return;
+      // StandardScaler on the transformed column (see scale-standard.ts for the constant rule).
+      const constant = variance <= count * EPS * variance + (count * mean * EPS) ** 2;
       center[j] = mean;
       scale[j] = constant || std < 10 * EPS ? 1 : std;
     });
@@ -153,12 +174,10 @@ export const transformYeoJohnson = defineStep<Params, State>({
         ]),
     },
     {
-      name: 'without standardizing',
+      name: 'without standardizing (masses in kg: in grams, so few values would be refused as degenerate)',
       params: { columns: ['mass'], standardize: false },
       frame: () =>
-        makeFrame([
-          numericColumn('mass', 'number', [3750, 3800, 3250, null, 3450, 3650, 5200, 4600]),
-        ]),
+        makeFrame([numericColumn('mass', 'number', [3.75, 3.8, 3.25, null, 3.45, 3.65, 5.2, 4.6])]),
     },
   ],
 });
