@@ -12,6 +12,7 @@ import type { ByteSource } from '../core/ingest/types';
 import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-options';
 import { profileTable } from '../core/data/profile';
 import { renderProfile, type ProfileOutput } from './render';
+import { PREPARE_USAGE, PrepareUsageError, prepare, renderPrepare } from './prepare';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -32,8 +33,10 @@ Benchtop profiles, prepares and models tabular data: the same core as the browse
 
 Commands:
   profile <data> [--json]   rows, columns (kind, missing, unique, min, max, mean, std), warnings
+  prepare <data> [--recipe recipe.json] [--target COL] --out <file.csv|.arrow> [--json]
+                            fit a recipe (default: auto-prepare for --target) and write the result
 
-Planned (not in this version yet): prepare, resample, cv, train, predict, serve, drift
+Planned (not in this version yet): resample, cv, train, predict, serve, drift
 
 <data> is a .csv, .tsv, .arrow, .arrows or .parquet file.
 Run 'benchtop <command> --help' for a command's options.
@@ -58,7 +61,7 @@ Options:
 `;
 
 /** Commands DESIGN.md §7 describes that later versions add. */
-const PLANNED = new Set(['prepare', 'resample', 'cv', 'train', 'predict', 'serve', 'drift']);
+const PLANNED = new Set(['resample', 'cv', 'train', 'predict', 'serve', 'drift']);
 
 /** A restartable ByteSource over a file: every chunks() call opens a fresh read stream. */
 export async function fileSource(path: string): Promise<ByteSource> {
@@ -139,6 +142,60 @@ async function profileCommand(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
+async function prepareCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string' },
+    recipe: { type: 'string' },
+    target: { type: 'string' },
+    task: { type: 'string' },
+    seed: { type: 'string' },
+    'save-recipe': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    delimiter: { type: 'string' },
+    encoding: { type: 'string' },
+    missing: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    io.stdout(PREPARE_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? 'prepare needs a data file: benchtop prepare <data> --target COL --out <file.csv|.arrow>'
+        : `prepare takes one data file, got ${positionals.length}: ${positionals.join(' ')}`,
+    );
+  }
+  if (values.out === undefined) {
+    throw new UsageError(
+      'prepare needs --out <file.csv|.arrow>: where to write the prepared data.',
+    );
+  }
+  try {
+    const output = await prepare(
+      {
+        data: positionals[0],
+        out: values.out,
+        recipe: values.recipe,
+        target: values.target,
+        task: values.task,
+        seed: values.seed,
+        saveRecipe: values['save-recipe'],
+        delimiter: values.delimiter,
+        encoding: values.encoding,
+        missing: values.missing,
+      },
+      fileSource,
+    );
+    io.stdout(values.json ? `${JSON.stringify(output)}\n` : renderPrepare(output));
+    return 0;
+  } catch (err) {
+    if (err instanceof PrepareUsageError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 type Options = Parameters<typeof parseArgs>[0] extends infer T
   ? T extends { options?: infer O }
     ? NonNullable<O>
@@ -179,6 +236,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     }
     if (command === '-h' || command === '--help' || command === 'help') {
       if (rest[0] === 'profile') io.stdout(PROFILE_USAGE);
+      else if (rest[0] === 'prepare') io.stdout(PREPARE_USAGE);
       else io.stdout(USAGE);
       return 0;
     }
@@ -187,6 +245,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       return 0;
     }
     if (command === 'profile') return await profileCommand(rest, io);
+    if (command === 'prepare') return await prepareCommand(rest, io);
     if (PLANNED.has(command)) {
       io.stderr(`error: '${command}' is not available yet in this version\n`);
       return 2;

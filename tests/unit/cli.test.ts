@@ -196,7 +196,10 @@ describe('benchtop --help', () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Usage: benchtop <command> [options]');
     expect(top.stdout).toContain('profile <data> [--json]');
-    expect(top.stdout).toContain('prepare, resample, cv, train, predict, serve, drift');
+    expect(top.stdout).toContain(
+      'Planned (not in this version yet): resample, cv, train, predict, serve, drift',
+    );
+    expect(top.stdout).toContain('prepare <data> [--recipe recipe.json] [--target COL] --out');
     expect(profile.code).toBe(0);
     expect(profile.stdout).toMatch(/^Usage: benchtop profile <data> \[--json\]/);
     expect(version.stdout).toMatch(/^benchtop \d+\.\d+\.\d+\n$/);

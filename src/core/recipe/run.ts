@@ -63,6 +63,8 @@ export interface FitRecipeHooks {
    * throw to stop.
    */
   beforeStep?(step: number, steps: number): void | Promise<void>;
+  /** Called after step `step` (0-based) was fitted, with the frames it was given and produced. */
+  afterStep?(step: number, before: Frame, after: Frame, fitted: FittedStep): void;
 }
 
 export interface FittedRecipe {
@@ -85,6 +87,7 @@ export async function fitRecipe(
   for (let i = 0; i < n; i++) {
     await hooks.beforeStep?.(i, n);
     const r = fitStep(current, recipe.steps[i], recipe.seed, i + 1);
+    hooks.afterStep?.(i, current, r.frame, r.fitted);
     fitted.push(r.fitted);
     current = r.frame;
   }
@@ -93,11 +96,16 @@ export async function fitRecipe(
 }
 
 /** The same, synchronously (the CLI and tests, where nothing needs to interleave). */
-export function fitRecipeSync(frame: Frame, recipe: Recipe): FittedRecipe {
+export function fitRecipeSync(
+  frame: Frame,
+  recipe: Recipe,
+  hooks: Pick<FitRecipeHooks, 'afterStep'> = {},
+): FittedRecipe {
   checkRecipeData(frame, recipe);
   let current = recipeInput(frame, recipe);
   const fitted = recipe.steps.map((spec, i) => {
     const r = fitStep(current, spec, recipe.seed, i + 1);
+    hooks.afterStep?.(i, current, r.frame, r.fitted);
     current = r.frame;
     return r.fitted;
   });
