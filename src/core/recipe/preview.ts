@@ -46,6 +46,21 @@ export interface SampleTable {
   rows: RowValue[][];
 }
 
+/** Exact figures of a numeric column over every row (std with n - 1, as the profile). */
+export interface NumericSummary {
+  count: number;
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+export interface ColumnStats {
+  column: string;
+  before: NumericSummary | null;
+  after: NumericSummary | null;
+}
+
 export interface ColumnHistograms {
   column: string;
   before: Histogram | null;
@@ -72,6 +87,12 @@ export interface StepPreview {
   sample: { before: SampleTable; after: SampleTable };
   /** Numeric touched columns. Drawn from `histogramRows` rows when the data is larger. */
   histograms: ColumnHistograms[];
+  /**
+   * Numeric touched columns: mean, std, min and max before / after over every row, so the editor
+   * can show what a scaler or a clip did in numbers ("mean 16.4 -> 0"). Optional: added after the
+   * first version of this shape.
+   */
+  stats?: ColumnStats[];
   histogramRows: number;
   /**
    * What the step learned, as JSON: its fitted state (per-column lists keyed by column name, long
@@ -110,6 +131,39 @@ function sampleTable(frame: Frame, names: readonly string[], count: number): Sam
   const rows: RowValue[][] = [];
   for (let i = 0; i < Math.min(count, frame.rows); i++) rows.push(cols.map((c) => cellValue(c, i)));
   return { columns: cols.map((c) => ({ name: c.name, kind: c.kind })), rows };
+}
+
+/** Mean, sample std, min and max of a numeric column's non-missing values, over every row. */
+function summaryOf(c: FrameColumn | undefined): NumericSummary | null {
+  if (!c || !isNumericColumn(c)) return null;
+  const v = c.values;
+  let n = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    n++;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  if (n === 0) return { count: 0, mean: null, std: null, min: null, max: null };
+  const mean = sum / n;
+  let sq = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === x) sq += (x - mean) * (x - mean);
+  }
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    count: n,
+    mean: finite(mean),
+    std: n > 1 ? finite(Math.sqrt(sq / (n - 1))) : null,
+    min: finite(min),
+    max: finite(max),
+  };
 }
 
 /** Histogram of a numeric column's non-missing values, from an evenly spaced sample of rows. */
@@ -216,6 +270,14 @@ function describe(
     const mb = cb ? missingCount(cb) : null;
     return { column, before: mb, after: ca ? (ca === cb ? mb : missingCount(ca)) : null };
   });
+  const stats: ColumnStats[] = [];
+  for (const column of touched) {
+    const cb = b.get(column);
+    const ca = a.get(column);
+    const sb = summaryOf(cb);
+    const sa = ca === cb ? sb : summaryOf(ca);
+    if (sb || sa) stats.push({ column, before: sb, after: sa });
+  }
   const histograms: ColumnHistograms[] = [];
   for (const column of touched) {
     const cb = b.get(column);
@@ -253,6 +315,7 @@ function describe(
       ),
     },
     histograms,
+    stats,
     histogramRows: Math.min(options.histogramSample, Math.max(before.rows, after.rows)),
     summary,
   };

@@ -1,15 +1,15 @@
 // The UI's handle on the data worker: a comlink proxy typed by the worker's own API, so parsing,
 // profiling and Arrow never run on the main thread. Only types come from the worker module.
 import * as Comlink from 'comlink';
-import type { DataWorkerApi } from '../../../workers/data.worker';
+import type { DataWorkerFullApi } from '../../../workers/data.worker';
 import type { IngestProgress } from '../../core/ingest/types';
 
-export type DataClient = Comlink.Remote<DataWorkerApi>;
+export type DataClient = Comlink.Remote<DataWorkerFullApi>;
 
 export interface DataClientHandle {
   api: DataClient;
   /** Wraps a progress callback so the worker can call it across the message channel. */
-  progress(callback: (p: IngestProgress) => void): (p: IngestProgress) => void;
+  progress<P = IngestProgress>(callback: (p: P) => void): (p: P) => void;
   terminate(): void;
 }
 
@@ -26,7 +26,7 @@ export function createDataClient(onCrash?: (message: string) => void): DataClien
     event.preventDefault();
     onCrash?.(event.message || 'the data worker could not start');
   });
-  const api = Comlink.wrap<DataWorkerApi>(worker);
+  const api = Comlink.wrap<DataWorkerFullApi>(worker);
   return {
     api,
     progress: (callback) => Comlink.proxy(callback),

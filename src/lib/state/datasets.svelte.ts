@@ -43,7 +43,7 @@ export interface StorageUsageView {
   usage?: number;
 }
 
-export type DatasetTab = 'rows' | 'profile';
+export type DatasetTab = 'rows' | 'profile' | 'prepare';
 
 const DEMO_FILE = 'seattle-weather.csv';
 
@@ -145,6 +145,16 @@ export class DatasetsState {
       });
     }
     return this.#client;
+  }
+
+  /** The data worker, shared with the other state classes (the recipe editor). */
+  get worker(): DataClientHandle {
+    return this.#worker;
+  }
+
+  /** The open database (null before start() or if storage failed), for other state classes. */
+  get db(): BenchtopDB | null {
+    return this.#db;
   }
 
   select(id: string | null): void {
