@@ -52,13 +52,12 @@ const CUMULATIVE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 export function civilFromDays(days: number, out: Int32Array | number[]): void {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
+  // From here every quantity is a non-negative integer, so `| 0` truncates as floor would.
   const doe = z - era * 146097; // [0, 146096]
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doyMarch = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)); // from 1 March
-  const mp = Math.floor((5 * doyMarch + 2) / 153);
-  const day = doyMarch - Math.floor((153 * mp + 2) / 5) + 1;
+  const yoe = ((doe - ((doe / 1460) | 0) + ((doe / 36524) | 0) - ((doe / 146096) | 0)) / 365) | 0;
+  const doyMarch = doe - (365 * yoe + ((yoe / 4) | 0) - ((yoe / 100) | 0)); // from 1 March
+  const mp = ((5 * doyMarch + 2) / 153) | 0;
+  const day = doyMarch - (((153 * mp + 2) / 5) | 0) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -128,13 +127,19 @@ export const dateParts = defineStep<Params, State>({
       const input = column.values;
       const outs = parts.map(() => new Float64Array(input.length));
       const index = parts.map((p) => PARTS.indexOf(p));
+      // Real date columns repeat days (and are often sorted): convert a day only when it changes.
+      let lastDay = NaN;
       for (let i = 0; i < input.length; i++) {
         const ms = input[i];
         if (ms !== ms) {
           for (const o of outs) o[i] = NaN;
           continue;
         }
-        civilFromDays(Math.floor(ms / DAY_MS), civil);
+        const days = Math.floor(ms / DAY_MS);
+        if (days !== lastDay) {
+          civilFromDays(days, civil);
+          lastDay = days;
+        }
         for (let k = 0; k < outs.length; k++) outs[k][i] = civil[index[k]];
       }
       const cols: FrameColumn[] = params.dropOriginal ? [] : [column];

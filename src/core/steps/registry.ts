@@ -13,6 +13,7 @@ import { imputeMedian } from './impute-median';
 import { imputeMostFrequent } from './impute-most-frequent';
 import { outliersIqr } from './outliers-iqr';
 import { outliersIqrDrop } from './outliers-iqr-drop';
+import { outliersIsolationForest } from './outliers-isolation-forest';
 import { outliersZscore } from './outliers-zscore';
 import { outliersZscoreDrop } from './outliers-zscore-drop';
 import { rowsDropDuplicates } from './rows-drop-duplicates';
@@ -49,6 +50,7 @@ const BUILT_IN: StepDefinition[] = [
   outliersZscore,
   outliersIqrDrop,
   outliersZscoreDrop,
+  outliersIsolationForest,
   rowsDropDuplicates,
   rowsDropMissingTarget,
 ];
