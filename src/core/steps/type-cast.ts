@@ -77,7 +77,7 @@ interface Cast {
 }
 
 function fromText(column: StringFrameColumn, to: NumericKind): Cast {
-  // One parse per category; -2 marks "was a value, did not parse" apart from plain missing.
+  // One parse per category; `failed` tells a value that did not parse from a missing marker.
   const parsed = new Float64Array(column.categories.length);
   const failed = new Uint8Array(column.categories.length);
   column.categories.forEach((text, k) => {
