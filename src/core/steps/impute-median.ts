@@ -10,7 +10,7 @@ import {
   type ImputeParams,
   type ImputeState,
 } from './impute-shared';
-import { median, presentValues, requireValues } from './stats';
+import { columnMedian, requireValues } from './stats';
 
 export const imputeMedian = defineStep<ImputeParams, ImputeState>({
   kind: 'impute.median',
@@ -24,9 +24,8 @@ export const imputeMedian = defineStep<ImputeParams, ImputeState>({
   fit(frame, params) {
     const fill = params.columns.map((name) => {
       const column = numericInput(frame, name);
-      const values = presentValues(column);
-      requireValues(column, values.length, 'median to fill with');
-      const m = median(values);
+      const { count, median: m } = columnMedian(column);
+      requireValues(column, count, 'median to fill with');
       return column.kind === 'date' ? Math.round(m) : m;
     });
     return { fill, indicators: learnIndicators(frame, params) };

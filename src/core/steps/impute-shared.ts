@@ -93,16 +93,26 @@ export function imputeTransform(
     const flags = indicators.includes(name) ? new Float64Array(frame.rows) : null;
     if (isNumericColumn(column)) {
       const value = typeof f === 'number' ? f : Number(f);
-      const out = new Float64Array(frame.rows);
       const input = column.values;
-      for (let i = 0; i < out.length; i++) {
-        const x = input[i];
-        if (x !== x) {
-          out[i] = value;
-          if (flags) flags[i] = 1;
-        } else out[i] = x;
+      const kind = filledKind(column.kind, value);
+      // Nothing to fill and the kind unchanged: keep the input column itself (frames are
+      // immutable, and a million-row copy per column was most of auto-prepare's impute cost).
+      let first = 0;
+      while (first < input.length && input[first] === input[first]) first++;
+      if (first === input.length && kind === column.kind && !flags) {
+        filled = column;
+      } else {
+        const out = input.slice();
+        for (let i = first; i < out.length; i++) {
+          if (out[i] !== out[i]) {
+            out[i] = value;
+            if (flags) flags[i] = 1;
+          }
+        }
+        filled = { name, kind, values: out };
       }
-      filled = { name, kind: filledKind(column.kind, value), values: out };
+    } else if (!column.codes.includes(-1)) {
+      filled = column; // nothing to fill: keep the input column itself
     } else {
       const value = String(f);
       // Reuse the fill value's code when the column already has it; else append it (a new array:

@@ -1,0 +1,113 @@
+// The shortcuts that make auto-prepare cheap on big frames (bench/prepare.ts), checked to give
+// exactly what the plain path gives: the counting median against quickselect on a copy, bit for
+// bit, on real columns and edge cases; imputers keeping a column with nothing to fill as it is.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { frameFromTable, makeFrame, numericColumn, stringColumn } from '../../src/core/data/frame';
+import type { NumericFrameColumn } from '../../src/core/data/frame';
+import { bytesSource, ingest } from '../../src/core/ingest/index';
+import { applySteps, fitStep } from '../../src/core/steps';
+import { columnMedian, median, presentValues } from '../../src/core/steps/stats';
+import { createRng } from '../../src/core/rng';
+
+const plain = (c: NumericFrameColumn) => {
+  const v = presentValues(c);
+  return { count: v.length, median: v.length > 0 ? median(v) : NaN };
+};
+
+describe('columnMedian', () => {
+  it('equals quickselect on every numeric column of flights-200k and seattle-weather', async () => {
+    for (const file of ['flights-200k.arrow', 'seattle-weather.csv']) {
+      const bytes = readFileSync(`node_modules/vega-datasets/data/${file}`);
+      const { table, schema } = await ingest(bytesSource(file, bytes));
+      const frame = frameFromTable(table, schema);
+      for (const c of frame.columns) {
+        if (!('values' in c)) continue;
+        expect(columnMedian(c), `${file} ${c.name}`).toEqual(plain(c));
+      }
+    }
+  });
+
+  it('equals quickselect on whole numbers, odd and even counts, negatives, gaps, wide ranges', () => {
+    const rng = createRng(5);
+    const cases: (number | null)[][] = [
+      [7],
+      [3, 1],
+      [-4, -4, -5, null, -1],
+      [1, 2, 3, 4, null, null],
+      [0, 1, 1, 0, 1, 0],
+      [2 ** 40, 2 ** 40 + 1, 3],
+      [65535, 0, 1],
+      [65536, 0, 1],
+      [1.5, 2, 3],
+      Array.from({ length: 10_001 }, () => (rng() < 0.1 ? null : Math.floor(rng() * 50) - 25)),
+      Array.from({ length: 10_000 }, () => Math.floor(rng() * 366) + 1),
+    ];
+    for (const values of cases) {
+      const c = numericColumn('x', 'integer', values);
+      expect(columnMedian(c), JSON.stringify(values.slice(0, 6))).toEqual(plain(c));
+    }
+    // Pins the even case: the mean of the two middle values.
+    expect(columnMedian(numericColumn('x', 'integer', [1, 2, 3, 4])).median).toBe(2.5);
+  });
+
+  it('no values: count 0; an infinite value is refused naming its row', () => {
+    expect(columnMedian(numericColumn('x', 'number', [null, null]))).toEqual({
+      count: 0,
+      median: NaN,
+    });
+    for (const values of [[1, Infinity, 2], [Infinity], [-Infinity, 3]]) {
+      expect(() => columnMedian(numericColumn('x', 'number', values))).toThrow(
+        /column 'x' holds an infinite value/,
+      );
+    }
+  });
+});
+
+describe('imputers keep a column that has nothing to fill', () => {
+  const frame = () =>
+    makeFrame([
+      numericColumn('full', 'integer', [1, 3, 3, 4]), // median 3: stays integer
+      numericColumn('gappy', 'integer', [1, null, 3, 4]),
+      stringColumn('city', 'categorical', ['Oslo', 'Lima', 'Oslo', 'Pune']),
+    ]);
+
+  it('returns the very same column objects, and copies the ones it fills', () => {
+    const f = frame();
+    const { frame: out } = fitStep(
+      f,
+      { kind: 'impute.median', params: { columns: ['full', 'gappy'] } },
+      0,
+    );
+    expect(out.columns[0]).toBe(f.columns[0]);
+    expect(out.columns[1]).not.toBe(f.columns[1]);
+    expect(Array.from((out.columns[1] as NumericFrameColumn).values)).toEqual([1, 3, 3, 4]);
+    expect(Array.from((f.columns[1] as NumericFrameColumn).values)).toEqual([1, NaN, 3, 4]);
+    const cat = fitStep(f, { kind: 'impute.most-frequent', params: { columns: ['city'] } }, 0);
+    expect(cat.frame.columns[2]).toBe(f.columns[2]);
+  });
+
+  it('a fill that changes the kind (integer -> number) still makes a new column', () => {
+    const fitted = fitStep(
+      makeFrame([numericColumn('a', 'integer', [1, 2, null, 4])]),
+      { kind: 'impute.median', params: { columns: ['a'] } },
+      0,
+    ).fitted;
+    expect(fitted.state.fill).toEqual([2]);
+    // Fitted where the median is 2.5, then given a column without gaps: the kind must follow the
+    // fitted state (number), so the column is not the input one.
+    const half = fitStep(
+      makeFrame([numericColumn('a', 'integer', [1, 2, 3, 4, null])]),
+      { kind: 'impute.median', params: { columns: ['a'] } },
+      0,
+    );
+    expect(half.fitted.outputSchema).toEqual([{ name: 'a', kind: 'number' }]);
+    const complete = makeFrame([numericColumn('a', 'integer', [1, 2, 3])]);
+    const out = applySteps(complete, [half.fitted], { inference: true });
+    expect(out.columns[0]).not.toBe(complete.columns[0]);
+    expect(out.columns[0]).toMatchObject({ kind: 'number' });
+    expect((out.columns[0] as NumericFrameColumn).values).not.toBe(
+      (complete.columns[0] as NumericFrameColumn).values,
+    );
+  });
+});
