@@ -120,5 +120,24 @@ if (want('bundle')) {
   figures.bundle = out.stdout.trim().split('\n').pop();
 }
 
+// ---- prepare (issue 3; the code is bench/prepare.ts) ---------------------------------------------
+if (want('prepare')) {
+  console.log(
+    '\n# Auto-prepare, fit + transform in Node: 1M rows x 30 mixed columns (seeded, in memory)',
+  );
+  const { benchPrepare } = await import('./prepare');
+  const p = benchPrepare(1_000_000, repeat);
+  console.log(
+    `one plain typed-array pass over the 30 columns (baseline): ${p.baselineSeconds.toFixed(3)} s`,
+  );
+  console.log(
+    `auto-prepare fit + transform (${p.steps.length} steps, ${p.outputColumns} columns out): ${p.prepareSeconds.toFixed(3)} s`,
+  );
+  console.log(`  ${p.steps.map((s) => `${s.kind} ${s.seconds.toFixed(3)} s`).join(', ')}`);
+  console.log(`ratio (auto-prepare / plain pass): ${p.ratio.toFixed(1)}x   (target <= 10x)`);
+  figures.prepare = p;
+}
+// ---- end prepare --------------------------------------------------------------------------------
+
 writeFileSync('bench/results/latest.json', JSON.stringify(figures, null, 2));
 console.log('\nwritten: bench/results/latest.json');
