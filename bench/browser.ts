@@ -1,10 +1,12 @@
 // Browser figures for `npm run bench`: ingest in a real Chromium worker (vs papaparse in the same
-// worker, same run), and main-thread long tasks while the built app imports the file.
+// worker, same run) and that worker's peak memory; main-thread long tasks while the built app
+// imports the file, shows it and renders its profile; and the app's data worker's peak memory.
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
+import { MIXED_COLUMNS } from './gen-mixed-csv';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -19,9 +21,54 @@ const HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+export interface LongTask {
+  start: number;
+  duration: number;
+}
+
+/** A long animation frame: one frame's script and rendering work, as the browser timed it. */
+export interface LongFrame {
+  start: number;
+  duration: number;
+  /** The part of the frame that kept input waiting (each task's time beyond 50 ms, summed). */
+  blocking: number;
+  /** Style, layout and paint at the end of the frame. */
+  renderMs: number;
+  /** Script run in the frame's tasks (all scripts summed). */
+  scriptMs: number;
+  /** The longest script of the frame ("ColumnCard.svelte ..."), for finding its cause. */
+  script?: string;
+}
+
+/** Peak memory of one worker while it worked, above what it held idle just before. */
+export interface WorkerMemory {
+  /** V8 heap used + ArrayBuffer backing stores + Blink's heap in the worker, at the peak sample. */
+  peakBytes: number;
+  /** Split of the peak: JS objects vs ArrayBuffer contents (typed arrays, file chunks, IPC). */
+  peakJsHeapBytes: number;
+  peakArrayBufferBytes: number;
+  idleBytes: number;
+  samples: number;
+}
+
 export interface BrowserFigures {
-  worker?: { papaparseSeconds: number; benchtopSeconds: number; runs: unknown[] };
-  app?: { seconds: number; longTasks: { start: number; duration: number }[]; longest: number };
+  worker?: {
+    papaparseSeconds: number;
+    benchtopSeconds: number;
+    runs: unknown[];
+    memory: WorkerMemory;
+  };
+  app?: {
+    /** File chosen -> dataset listed. */
+    seconds: number;
+    /** File chosen -> dataset selected and every profile card rendered. */
+    shownSeconds: number;
+    longTasks: LongTask[];
+    longest: number;
+    longFrames: LongFrame[];
+    /** The app's data worker during a second import of the same file (parse, profile, IPC, store). */
+    memory: WorkerMemory;
+  };
 }
 
 async function serve(
@@ -39,6 +86,113 @@ async function serve(
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return { server, url: `http://127.0.0.1:${port}` };
+}
+
+interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+  embedderHeapUsedSize?: number;
+  backingStorageSize?: number;
+}
+
+/**
+ * Watches the memory of one dedicated worker of `page` through the DevTools protocol.
+ *
+ * Why this measure: a worker's memory is its V8 heap (JS objects, strings) plus the ArrayBuffer
+ * backing stores, which live outside the V8 heap. Ingest holds almost everything in typed arrays
+ * (file chunks, column buffers, the Arrow IPC bytes), so the page-level JSHeapUsedSize
+ * (Performance.getMetrics) would miss most of it, and it is the page's heap, not the worker's.
+ * `performance.measureUserAgentSpecificMemory()` covers workers but answers once, after a GC
+ * (often seconds later): it cannot see a peak. `Runtime.getHeapUsage` sent to the worker's own
+ * target answers `usedSize` (V8 heap), `backingStorageSize` (ArrayBuffers and external strings)
+ * and `embedderHeapUsedSize` (Blink objects in the worker, e.g. streams). The worker answers it
+ * through a V8 interrupt, so it answers even in the middle of a synchronous parsing loop (checked:
+ * samples keep arriving every ~25 ms while a worker spins). We poll it back to back and keep the
+ * largest sum; it counts garbage not yet collected, which the process really holds at that moment.
+ * A peak shorter than the polling interval can be missed, so this is a lower bound.
+ *
+ * Playwright opens CDP sessions on pages only, so the worker is reached through the page's
+ * session with Target.setAutoAttach in non-flat mode (Target.sendMessageToTarget).
+ */
+async function watchWorker(page: Page, urlPart: string) {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  let sessionId: string | null = null;
+  let attached: () => void = () => undefined;
+  const attachedOnce = new Promise<void>((r) => (attached = r));
+  let nextId = 0;
+  const waiting = new Map<number, (r: unknown) => void>();
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type === 'worker' && e.targetInfo.url.includes(urlPart)) {
+      sessionId = e.sessionId;
+      attached();
+    }
+  });
+  cdp.on('Target.detachedFromTarget', (e) => {
+    if (e.sessionId === sessionId) sessionId = null;
+  });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const msg = JSON.parse(e.message) as { id?: number; result?: unknown; error?: unknown };
+    if (msg.id === undefined) return;
+    waiting.get(msg.id)?.(msg.result ?? {});
+    waiting.delete(msg.id);
+  });
+  // Attaches to the matching worker that exists now or starts later.
+  await cdp.send('Target.setAutoAttach', {
+    autoAttach: true,
+    waitForDebuggerOnStart: false,
+    flatten: false,
+  });
+  const call = async (method: string): Promise<unknown> => {
+    await attachedOnce;
+    if (sessionId === null) throw new Error(`the worker (${urlPart}) went away while measured`);
+    const id = ++nextId;
+    const reply = new Promise<unknown>((r) => waiting.set(id, r));
+    await cdp.send('Target.sendMessageToTarget', {
+      sessionId,
+      message: JSON.stringify({ id, method }),
+    });
+    return reply;
+  };
+  const usage = async () => {
+    const u = (await call('Runtime.getHeapUsage')) as HeapUsage;
+    const js = u.usedSize + (u.embedderHeapUsedSize ?? 0);
+    const buffers = u.backingStorageSize ?? 0;
+    return { js, buffers, total: js + buffers };
+  };
+
+  let polling: Promise<WorkerMemory> | null = null;
+  let stop = false;
+  return {
+    /** Waits for the worker, collects its garbage and notes what it holds idle; then polls. */
+    async start(): Promise<void> {
+      await call('HeapProfiler.collectGarbage');
+      const idle = await usage();
+      stop = false;
+      polling = (async () => {
+        let peak = idle;
+        let samples = 0;
+        while (!stop) {
+          const u = await usage();
+          samples++;
+          if (u.total > peak.total) peak = u;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return {
+          peakBytes: Math.max(0, peak.total - idle.total),
+          peakJsHeapBytes: Math.max(0, peak.js - idle.js),
+          peakArrayBufferBytes: Math.max(0, peak.buffers - idle.buffers),
+          idleBytes: idle.total,
+          samples,
+        };
+      })();
+    },
+    async stop(): Promise<WorkerMemory> {
+      stop = true;
+      const result = await (polling ?? Promise.reject(new Error('watchWorker: not started')));
+      await cdp.detach().catch(() => undefined);
+      return result;
+    },
+  };
 }
 
 async function workerFigures(csvPath: string, repeat: number): Promise<BrowserFigures['worker']> {
@@ -78,6 +232,32 @@ async function workerFigures(csvPath: string, repeat: number): Promise<BrowserFi
       }
       return out;
     }, repeat);
+
+    await page.close();
+
+    // Memory: one more benchtop run, in a fresh page and worker (polling would disturb the timed
+    // runs, and the timed runs' garbage would blur the idle figure).
+    const memPage = await browser.newPage();
+    await memPage.addInitScript({ content: 'window.__name = (f) => f;' });
+    await memPage.goto(url);
+    const watch = await watchWorker(memPage, '/worker.js');
+    await memPage.evaluate(async () => {
+      const w = window as unknown as { __memWorker: Worker; __blob: Blob };
+      w.__blob = await (await fetch('/data.csv')).blob();
+      w.__memWorker = new Worker('/worker.js', { type: 'module' });
+    });
+    await watch.start();
+    await memPage.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const w = window as unknown as { __memWorker: Worker; __blob: Blob };
+          w.__memWorker.onmessage = (e) => resolve(e.data);
+          w.__memWorker.onerror = (e) => reject(new Error(e.message));
+          w.__memWorker.postMessage({ mode: 'benchtop', blob: w.__blob });
+        }),
+    );
+    const memory = await watch.stop();
+
     const med = (mode: string) => {
       const xs = runs
         .filter((r) => r.mode === mode)
@@ -85,66 +265,165 @@ async function workerFigures(csvPath: string, repeat: number): Promise<BrowserFi
         .sort((a, b) => a - b);
       return xs[Math.floor(xs.length / 2)];
     };
-    return { papaparseSeconds: med('papaparse'), benchtopSeconds: med('benchtop'), runs };
+    return { papaparseSeconds: med('papaparse'), benchtopSeconds: med('benchtop'), runs, memory };
   } finally {
     await browser.close();
     server.close();
   }
 }
 
-async function appFigures(csvPath: string): Promise<BrowserFigures['app']> {
-  const port = 4179;
-  const preview = spawn(
-    'npx',
-    ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { stdio: 'ignore' },
+/** Installs long-task and long-animation-frame observers in the page (cleared on each call). */
+async function observeMainThread(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    interface Entry {
+      startTime: number;
+      duration: number;
+      blockingDuration?: number;
+      renderStart?: number;
+      scripts?: { duration: number; sourceURL?: string; sourceFunctionName?: string }[];
+    }
+    const w = window as unknown as { __longTasks: unknown[]; __longFrames: unknown[] };
+    w.__longTasks = [];
+    w.__longFrames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        w.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: false });
+    // Long animation frames also count style, layout and paint, which a long task can leave out.
+    try {
+      new PerformanceObserver((list) => {
+        for (const raw of list.getEntries()) {
+          const e = raw as unknown as Entry;
+          const end = e.startTime + e.duration;
+          const top = [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0];
+          w.__longFrames.push({
+            start: e.startTime,
+            duration: e.duration,
+            blocking: e.blockingDuration ?? 0,
+            renderMs: e.renderStart ? end - e.renderStart : 0,
+            scriptMs: (e.scripts ?? []).reduce((sum, x) => sum + x.duration, 0),
+            script: top
+              ? `${top.sourceFunctionName || '(anonymous)'} ${(top.sourceURL ?? '').split('/').pop()} ${Math.round(top.duration)} ms`
+              : undefined,
+          });
+        }
+      }).observe({ type: 'long-animation-frame', buffered: false });
+    } catch {
+      // Browsers without the Long Animation Frames API: long tasks only.
+    }
+  });
+}
+
+/**
+ * Serves `dist` with `vite preview` on its own port. Vite is started directly (not through npx,
+ * whose child would outlive a kill and keep serving an old build on the port), and a server that
+ * exits early (port taken) fails the bench instead of letting it measure someone else's server.
+ */
+async function preview(dist: string, port: number) {
+  // Refuse a port something else serves on: the page would load that server's app.
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer()
+      .once('error', () =>
+        reject(new Error(`port ${port} is in use (an old vite preview?): stop it and re-run`)),
+      )
+      .listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+  const child = spawn(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'preview',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+      '--outDir',
+      dist,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    check() {
+      if (exited) throw new Error(`vite preview on port ${port} stopped: ${stderr.trim()}`);
+    },
+    stop: () => child.kill(),
+  };
+}
+
+async function appFigures(csvPath: string, dist: string): Promise<BrowserFigures['app']> {
+  const server = await preview(dist, 4179);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const page = await browser.newPage();
     await page.addInitScript({ content: 'window.__name = (f) => f;' });
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; ; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      server.check();
       try {
-        await page.goto(`http://127.0.0.1:${port}/`);
+        await page.goto(server.url);
         break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 300));
+      } catch (err) {
+        if (i >= 50) throw err;
       }
     }
-    await page.evaluate(() => {
-      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-      w.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries())
-          w.__longTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: false });
-    });
-    const name = csvPath.split('/').pop() ?? '';
+    server.check();
+    await page.getByTestId('dataset-count').waitFor();
+    const name = (csvPath.split('/').pop() ?? '').replace(/\.csv$/, '');
+    const cards = page.getByTestId('column-card');
+    await observeMainThread(page);
     const t0 = Date.now();
     await page.locator('input[type=file]').first().setInputFiles(csvPath);
     await page
       .getByTestId('dataset-list')
-      .getByText(name.replace(/\.csv$/, ''), { exact: false })
+      .getByText(name, { exact: false })
       .first()
       .waitFor({ timeout: 600_000 });
     const seconds = (Date.now() - t0) / 1000;
-    const longTasks = await page.evaluate(
-      () =>
-        (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
-    );
-    return { seconds, longTasks, longest: Math.max(0, ...longTasks.map((t) => t.duration)) };
+    // The window runs on until the dataset is shown with every profile card, and a second more:
+    // mounting the view after an import is part of the import a person waits through.
+    await page.getByTestId('dataset-title').getByText(name).waitFor({ timeout: 60_000 });
+    await cards.nth(MIXED_COLUMNS - 1).waitFor({ timeout: 60_000 });
+    const shownSeconds = (Date.now() - t0) / 1000;
+    await page.waitForTimeout(1000);
+    const { longTasks, longFrames } = await page.evaluate(() => {
+      const w = window as unknown as { __longTasks: LongTask[]; __longFrames: LongFrame[] };
+      return { longTasks: w.__longTasks, longFrames: w.__longFrames };
+    });
+
+    // Memory of the app's data worker: the same file once more (the worker exists by now).
+    const watch = await watchWorker(page, 'data.worker');
+    await watch.start();
+    await page.locator('input[type=file]').first().setInputFiles(csvPath);
+    await page.getByTestId('dataset-count').getByText('2').waitFor({ timeout: 600_000 });
+    await page.getByTestId('import-progress').waitFor({ state: 'detached', timeout: 60_000 });
+    const memory = await watch.stop();
+
+    return {
+      seconds,
+      shownSeconds,
+      longTasks,
+      longest: Math.max(0, ...longTasks.map((t) => t.duration)),
+      longFrames,
+      memory,
+    };
   } finally {
     await browser.close();
-    preview.kill();
+    server.stop();
   }
 }
 
 export async function ingestInBrowser(
   csvPath: string,
-  opts: { repeat: number; ingest: boolean; longtask: boolean },
+  opts: { repeat: number; ingest: boolean; longtask: boolean; dist?: string },
 ): Promise<BrowserFigures> {
   const out: BrowserFigures = {};
   if (opts.ingest) out.worker = await workerFigures(csvPath, opts.repeat);
-  if (opts.longtask) out.app = await appFigures(csvPath);
+  if (opts.longtask) out.app = await appFigures(csvPath, opts.dist ?? 'dist');
   return out;
 }

@@ -5,17 +5,19 @@
 //   npm run bench                      every figure
 //   npm run bench -- --only ingest     one figure (ingest-node, ingest-browser, longtask, bundle)
 //   npm run bench -- --rows 50000      a smaller generated file for a quick look
+//   npm run bench -- --only longtask --dist /tmp/old-dist   the app as built elsewhere (compare builds)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateMixedCsv } from './gen-mixed-csv';
-import { ingestInBrowser } from './browser';
+import { ingestInBrowser, type LongFrame, type WorkerMemory } from './browser';
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     rows: { type: 'string', default: '200000' },
     repeat: { type: 'string', default: '3' },
+    dist: { type: 'string', default: 'dist' },
   },
 });
 const only = values.only?.split(',') ?? null;
@@ -92,20 +94,44 @@ if (want('ingest-browser') || want('longtask')) {
     repeat,
     ingest: want('ingest-browser'),
     longtask: want('longtask'),
+    dist: values.dist,
   });
+  const share = (m: WorkerMemory) =>
+    `${mb(m.peakBytes)} = ${(m.peakBytes / fileBytes).toFixed(2)}x the file ` +
+    `(JS heap ${mb(m.peakJsHeapBytes)}, ArrayBuffers ${mb(m.peakArrayBufferBytes)}; ${m.samples} samples)`;
   if (b.worker) {
     console.log(`papaparse in a worker (baseline): ${b.worker.papaparseSeconds.toFixed(2)} s`);
     console.log(`benchtop ingest in a worker:      ${b.worker.benchtopSeconds.toFixed(2)} s`);
     console.log(
       `ratio: ${(b.worker.papaparseSeconds / b.worker.benchtopSeconds).toFixed(2)}x   (target >= 1.0x)`,
     );
+    console.log(
+      `peak worker memory above the idle worker during ingest: ${share(b.worker.memory)}   (target <= 3x)`,
+    );
   }
   if (b.app) {
     console.log(
-      `app import (parse + profile + IndexedDB write) of ${mb(fileBytes)}: ${b.app.seconds.toFixed(2)} s`,
+      `app import (parse + profile + IndexedDB write) of ${mb(fileBytes)}: ${b.app.seconds.toFixed(2)} s listed, ` +
+        `${b.app.shownSeconds.toFixed(2)} s with its profile shown (${values.dist}/ as last built: run npx vite build first)`,
+    );
+    const over = b.app.longTasks.filter((t) => t.duration > 50);
+    console.log(
+      `main-thread long tasks from choosing the file to the profile shown + 1 s: ${b.app.longTasks.length}, ` +
+        `${over.length} over 50 ms (longest ${b.app.longest.toFixed(0)} ms; target: none over 50 ms)`,
+    );
+    // A long frame can be long while nothing waits (the page idle, the worker busy on the other
+    // core): what a person feels is its blocking part, so the worst frame is the most blocking one.
+    const frames = b.app.longFrames;
+    const worst = [...frames].sort((x, y) => y.blocking - x.blocking || y.duration - x.duration)[0];
+    const frameText = (f: LongFrame) =>
+      `${f.duration.toFixed(0)} ms frame, ${f.blocking.toFixed(0)} ms blocking: script ${f.scriptMs.toFixed(0)} ms, ` +
+      `style/layout/paint ${f.renderMs.toFixed(0)} ms${f.script ? ` (longest script: ${f.script})` : ''}`;
+    console.log(
+      `long animation frames (over 50 ms, script + rendering): ${frames.length}` +
+        (worst ? `; most blocking: ${frameText(worst)}` : ''),
     );
     console.log(
-      `main-thread long tasks during the import: ${b.app.longTasks.length} (longest ${b.app.longest.toFixed(0)} ms; target: none over 50 ms)`,
+      `app data worker, peak memory above idle while importing the file again (parse, profile, IPC, store): ${share(b.app.memory)}`,
     );
   }
   figures.browser = b;
