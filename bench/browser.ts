@@ -315,18 +315,18 @@ async function observeMainThread(page: Page): Promise<void> {
 }
 
 /**
- * Serves `dist` with `vite preview` on its own port. Vite is started directly (not through npx,
- * whose child would outlive a kill and keep serving an old build on the port), and a server that
- * exits early (port taken) fails the bench instead of letting it measure someone else's server.
+ * Serves `dist` with `vite preview` on a free port (others' test servers come and go on the usual
+ * ones). Vite is started directly, not through npx, whose child would outlive a kill and keep
+ * serving an old build; a server that exits early fails the bench instead of being waited for.
  */
-async function preview(dist: string, port: number) {
-  // Refuse a port something else serves on: the page would load that server's app.
-  await new Promise<void>((resolve, reject) => {
+async function preview(dist: string) {
+  const port = await new Promise<number>((resolve, reject) => {
     const probe = createServer()
-      .once('error', () =>
-        reject(new Error(`port ${port} is in use (an old vite preview?): stop it and re-run`)),
-      )
-      .listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const addr = probe.address();
+        probe.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+      });
   });
   const child = spawn(
     process.execPath,
@@ -357,7 +357,7 @@ async function preview(dist: string, port: number) {
 }
 
 async function appFigures(csvPath: string, dist: string): Promise<BrowserFigures['app']> {
-  const server = await preview(dist, 4179);
+  const server = await preview(dist);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const page = await browser.newPage();
