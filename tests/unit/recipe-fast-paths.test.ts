@@ -51,16 +51,52 @@ describe('columnMedian', () => {
     expect(columnMedian(numericColumn('x', 'integer', [1, 2, 3, 4])).median).toBe(2.5);
   });
 
+  it('equals quickselect on long columns of fractions: random, sorted, ties, gaps, traps', () => {
+    const rng = createRng(9);
+    const n = 40_001;
+    const stride = Math.floor(n / 8192);
+    const cases: Record<string, (i: number) => number | null> = {
+      random: () => rng() * 100 - 50,
+      'random, even count': (i) => (i === 0 ? null : rng()),
+      sorted: (i) => i / 7,
+      reversed: (i) => -i / 3,
+      'few distinct values': () => Math.floor(rng() * 4) / 2 + 0.5,
+      'one value': () => 0.25,
+      'mostly missing': (i) => (i % 3 === 0 ? rng() : null),
+      // Every sampled row holds a huge value: the sample's bounds miss the middle (plain path).
+      'sample trap': (i) => (i % stride === 0 ? 1e9 + i : rng()),
+      'skewed with outliers': () => (rng() < 0.001 ? 1e12 : rng() ** 8),
+    };
+    for (const [name, make] of Object.entries(cases)) {
+      const c = numericColumn(
+        'x',
+        'number',
+        Array.from({ length: n }, (_, i) => make(i)),
+      );
+      expect(columnMedian(c), name).toEqual(plain(c));
+    }
+  });
+
   it('no values: count 0; an infinite value is refused naming its row', () => {
     expect(columnMedian(numericColumn('x', 'number', [null, null]))).toEqual({
       count: 0,
       median: NaN,
     });
-    for (const values of [[1, Infinity, 2], [Infinity], [-Infinity, 3]]) {
+    const long = Array.from({ length: 50_000 }, (_, i) => i + 0.5);
+    for (const values of [
+      [1, Infinity, 2],
+      [Infinity],
+      [-Infinity, 3],
+      [...long.slice(0, 30_000), -Infinity, ...long.slice(30_000)],
+      [...long, Infinity],
+    ]) {
       expect(() => columnMedian(numericColumn('x', 'number', values))).toThrow(
         /column 'x' holds an infinite value/,
       );
     }
+    expect(() =>
+      columnMedian(numericColumn('x', 'number', [...long.slice(0, 30_000), -Infinity])),
+    ).toThrow('row 30001');
   });
 });
 
