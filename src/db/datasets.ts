@@ -123,11 +123,14 @@ function newestFirst(a: DatasetSummary, b: DatasetSummary): number {
   return b.createdAt - a.createdAt || a.name.localeCompare(b.name);
 }
 
-/** What the dataset list shows about a dataset: no schema, profile or report. */
+/**
+ * What the dataset list shows about a dataset: no schema, profile or report. A dataset written by
+ * applying a recipe also says where it came from (its lineage, cut to names).
+ */
 export type DatasetSummary = Pick<
   DatasetMeta,
   'id' | 'name' | 'createdAt' | 'source' | 'rows' | 'cols' | 'storedBytes'
->;
+> & { preparedFrom?: { dataset: string; recipe: string | null } };
 
 /**
  * A stored row as a list entry: the same values `restoreDataset` gives those fields, without
@@ -158,7 +161,16 @@ export function restoreDatasetSummary(row: unknown): DatasetSummary {
     report: { format: (report as { format?: unknown }).format },
   });
   const { id, name, createdAt, source, rows, cols, storedBytes } = meta;
-  return { id, name, createdAt, source, rows, cols, storedBytes };
+  const summary: DatasetSummary = { id, name, createdAt, source, rows, cols, storedBytes };
+  const lineage = r.lineage as { fromName?: unknown; recipe?: { name?: unknown } } | undefined;
+  if (typeof lineage === 'object' && lineage !== null && typeof lineage.fromName === 'string') {
+    const recipe = lineage.recipe?.name;
+    summary.preparedFrom = {
+      dataset: lineage.fromName,
+      recipe: typeof recipe === 'string' ? recipe : null,
+    };
+  }
+  return summary;
 }
 
 /** One stored dataset, whole (schema, profile, report), or undefined when it is not stored. */

@@ -37,7 +37,7 @@ const PREVIEW_DEBOUNCE_MS = 250;
 const SLOW_PREVIEW_MS = 1000;
 
 export interface PreviewResult {
-  /** previewKey() of the recipe these previews describe. */
+  /** #previewKey() of the recipe and data these previews describe. */
   key: string;
   /** rolesKey() of that recipe: the input columns the first step saw. */
   roles: string;
@@ -89,6 +89,8 @@ export class RecipeState {
   selected = $state<number | null>(null);
   previews = $state.raw<PreviewResult | null>(null);
   previewing = $state.raw<PreviewRun | null>(null);
+  /** An edit is waiting out the debounce before its preview starts. */
+  previewPending = $state(false);
   /** The preview was cancelled by the user; it runs again on the next edit or on request. */
   previewCancelled = $state(false);
   /** A failure of the whole preview (not of one step: those are in the step's preview). */
@@ -153,7 +155,9 @@ export class RecipeState {
 
   /** The previews, when they describe the recipe as it is now. */
   currentPreviews = $derived.by((): StepPreview[] | null =>
-    this.previews && this.previews.key === previewKey(this.recipe) ? this.previews.list : null,
+    this.previews && this.previews.key === this.#previewKey(this.recipe)
+      ? this.previews.list
+      : null,
   );
 
   /** Per step: what is wrong with it (its own settings check, then the worker's fit error). */
@@ -177,6 +181,8 @@ export class RecipeState {
   attach(): void {
     this.#users++;
     if (this.#users > 1) return;
+    // The data may have changed while the tab was closed (a type override): preview again if so.
+    this.#schedulePreview();
     const db = this.#store.db;
     if (db && !this.#subscription) {
       this.#subscription = liveQuery(() => listRecipes(db, this.datasetId)).subscribe({
@@ -203,6 +209,7 @@ export class RecipeState {
     this.#subscription?.unsubscribe();
     this.#subscription = null;
     clearTimeout(this.#timer);
+    this.previewPending = false;
   }
 
   dismiss(): void {
@@ -346,6 +353,12 @@ export class RecipeState {
 
   // ---- previews ----------------------------------------------------------------------------
 
+  /** What a preview depends on: the recipe, and the stored data (a kind override changes it). */
+  #previewKey(recipe: Recipe): string {
+    const m = this.meta;
+    return `${previewKey(recipe)}\n${m.storedBytes}:${m.schema.map((c) => c.kind).join(',')}`;
+  }
+
   #setRecipe(recipe: Recipe): void {
     this.recipe = recipe;
     this.#schedulePreview();
@@ -354,7 +367,14 @@ export class RecipeState {
   #schedulePreview(): void {
     this.previewCancelled = false;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.refreshPreview(), PREVIEW_DEBOUNCE_MS);
+    const key = this.#previewKey(this.recipe);
+    const upToDate =
+      (this.previews?.key === key && !this.previewError && !this.previewing) ||
+      this.previewing?.key === key;
+    // Nothing to wait for (an edit undone, the tab reopened): no pending mark, no dimming.
+    this.previewPending = !upToDate;
+    if (!upToDate || this.previewing)
+      this.#timer = setTimeout(() => void this.refreshPreview(), PREVIEW_DEBOUNCE_MS);
   }
 
   /**
@@ -365,12 +385,13 @@ export class RecipeState {
    */
   async refreshPreview(): Promise<void> {
     clearTimeout(this.#timer);
+    this.previewPending = false;
     const recipe = this.recipe;
-    const key = previewKey(recipe);
-    if (this.previews?.key === key && !this.previewError) return;
-    if (this.previewing?.key === key) return;
-    this.#cancelRunning();
+    const key = this.#previewKey(recipe);
+    if (this.previewing?.key === key) return; // already computing this one
+    this.#cancelRunning(); // computing another version of the recipe: its answer is stale
     this.previewCancelled = false;
+    if (this.previews?.key === key && !this.previewError) return;
     const bad = recipe.steps.findIndex((s) => core.checkStep(s, null).length > 0);
     const steps = bad < 0 ? recipe.steps : recipe.steps.slice(0, bad);
     const roles = rolesKey(recipe);
@@ -410,6 +431,7 @@ export class RecipeState {
   /** Stops a running preview; the last previews stay on screen, marked out of date. */
   cancelPreview(): void {
     clearTimeout(this.#timer);
+    this.previewPending = false;
     if (!this.previewing) return;
     this.#cancelRunning();
     this.previewCancelled = true;
