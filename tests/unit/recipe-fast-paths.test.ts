@@ -7,6 +7,7 @@ import { frameFromTable, makeFrame, numericColumn, stringColumn } from '../../sr
 import type { NumericFrameColumn } from '../../src/core/data/frame';
 import { bytesSource, ingest } from '../../src/core/ingest/index';
 import { applySteps, fitStep } from '../../src/core/steps';
+import { civilFromDays } from '../../src/core/steps/date-parts';
 import { columnMedian, median, presentValues } from '../../src/core/steps/stats';
 import { createRng } from '../../src/core/rng';
 
@@ -146,4 +147,48 @@ describe('imputers keep a column that has nothing to fill', () => {
       (complete.columns[0] as NumericFrameColumn).values,
     );
   });
+});
+
+describe('date.parts through a table of days', () => {
+  /** Row by row with civilFromDays: what every row's parts must be. */
+  function expectedParts(values: (number | null)[]): (number | null)[][] {
+    const civil = new Int32Array(5);
+    return values.map((ms) => {
+      if (ms === null) return [null, null, null, null, null];
+      civilFromDays(Math.floor(ms / 86_400_000), civil);
+      return Array.from(civil);
+    });
+  }
+
+  const rng = createRng(11);
+  const DAY = 86_400_000;
+  const cases: Record<string, (number | null)[]> = {
+    // Within the table's range: unsorted days and times of day, gaps, before 1970.
+    'ten years, shuffled, times of day': Array.from({ length: 5000 }, () =>
+      rng() < 0.05 ? null : Date.UTC(1965, 0, 1) + Math.floor(rng() * 3653 * DAY),
+    ),
+    // Wider than the table (about 180 years): the row-by-row path.
+    'six centuries': Array.from({ length: 2000 }, () =>
+      rng() < 0.05 ? null : Date.UTC(1600, 1, 29) + Math.floor(rng() * 220_000 * DAY),
+    ),
+    'one day': [Date.UTC(2024, 1, 29, 23, 59), null, Date.UTC(2024, 1, 29)],
+    'all missing': [null, null],
+  };
+  for (const [name, values] of Object.entries(cases)) {
+    it(name, () => {
+      const frame = makeFrame([numericColumn('when', 'date', values)]);
+      const { frame: out } = fitStep(
+        frame,
+        { kind: 'date.parts', params: { columns: ['when'] } },
+        0,
+      );
+      const got = values.map((_, i) =>
+        out.columns.map((c) => {
+          const v = (c as NumericFrameColumn).values[i];
+          return Number.isNaN(v) ? null : v;
+        }),
+      );
+      expect(got).toEqual(expectedParts(values));
+    });
+  }
 });

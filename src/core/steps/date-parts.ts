@@ -69,6 +69,50 @@ export function civilFromDays(days: number, out: Int32Array | number[]): void {
   out[4] = CUMULATIVE[month - 1] + day + (leap && month > 2 ? 1 : 0);
 }
 
+/** Dates spanning at most this many days (about 180 years) are converted through a table. */
+const TABLE_DAYS = 1 << 16;
+
+/**
+ * Fills the part columns by looking each day up in a table of the column's day range, computed
+ * once per distinct day: on unsorted data this is about 3x faster than converting row by row (the
+ * bench's auto-prepare on 1M rows). Returns false, leaving `outs` alone, when the range is too wide
+ * or there are no dates.
+ */
+function fillFromTable(input: Float64Array, outs: Float64Array[], index: number[]): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < input.length; i++) {
+    const ms = input[i];
+    if (ms < lo) lo = ms;
+    if (ms > hi) hi = ms;
+  }
+  if (!(lo <= hi) || !Number.isFinite(lo) || !Number.isFinite(hi)) return false;
+  const first = Math.floor(lo / DAY_MS);
+  const span = Math.floor(hi / DAY_MS) - first + 1;
+  if (span > TABLE_DAYS) return false;
+  const civil = new Int32Array(5);
+  const tables = outs.map(() => new Float64Array(span));
+  for (let d = 0; d < span; d++) {
+    civilFromDays(first + d, civil);
+    for (let k = 0; k < tables.length; k++) tables[k][d] = civil[index[k]];
+  }
+  // The day of each row once (-1: missing), then one tight pass per part.
+  const day = new Int32Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    const ms = input[i];
+    day[i] = ms !== ms ? -1 : Math.floor(ms / DAY_MS) - first;
+  }
+  for (let k = 0; k < outs.length; k++) {
+    const out = outs[k];
+    const table = tables[k];
+    for (let i = 0; i < day.length; i++) {
+      const d = day[i];
+      out[i] = d < 0 ? NaN : table[d];
+    }
+  }
+  return true;
+}
+
 function chosenParts(params: Params) {
   return PARTS.filter((p) => params[p.key]);
 }
@@ -127,20 +171,22 @@ export const dateParts = defineStep<Params, State>({
       const input = column.values;
       const outs = parts.map(() => new Float64Array(input.length));
       const index = parts.map((p) => PARTS.indexOf(p));
-      // Real date columns repeat days (and are often sorted): convert a day only when it changes.
-      let lastDay = NaN;
-      for (let i = 0; i < input.length; i++) {
-        const ms = input[i];
-        if (ms !== ms) {
-          for (const o of outs) o[i] = NaN;
-          continue;
+      if (!fillFromTable(input, outs, index)) {
+        // Real date columns repeat days (and are often sorted): convert a day only when it changes.
+        let lastDay = NaN;
+        for (let i = 0; i < input.length; i++) {
+          const ms = input[i];
+          if (ms !== ms) {
+            for (const o of outs) o[i] = NaN;
+            continue;
+          }
+          const days = Math.floor(ms / DAY_MS);
+          if (days !== lastDay) {
+            civilFromDays(days, civil);
+            lastDay = days;
+          }
+          for (let k = 0; k < outs.length; k++) outs[k][i] = civil[index[k]];
         }
-        const days = Math.floor(ms / DAY_MS);
-        if (days !== lastDay) {
-          civilFromDays(days, civil);
-          lastDay = days;
-        }
-        for (let k = 0; k < outs.length; k++) outs[k][i] = civil[index[k]];
       }
       const cols: FrameColumn[] = params.dropOriginal ? [] : [column];
       parts.forEach((p, k) =>
