@@ -168,29 +168,22 @@ const COUNTING_SPAN = 1 << 16;
  */
 export function columnMedian(column: NumericFrameColumn): { count: number; median: number } {
   const v = column.values;
+  // One pass counts whole numbers into a window of COUNTING_SPAN values around the first one. It
+  // stops at the first value that rules counting out (a fraction, or one outside the window, such
+  // as an infinity), so columns of measurements pay almost nothing before the bracketed path.
+  let first = 0;
+  while (first < v.length && v[first] !== v[first]) first++;
+  if (first === v.length) return { count: 0, median: NaN };
+  const min = v[first] - (COUNTING_SPAN >> 1);
+  const counts = new Int32Array(COUNTING_SPAN);
   let n = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  // Stops at the first value that rules counting out (a fraction, or too wide a range), so
-  // columns of measurements pay almost nothing before taking the copy-and-select path.
-  let countable = true;
-  for (let i = 0; i < v.length; i++) {
+  for (let i = first; i < v.length; i++) {
     const x = v[i];
     if (x !== x) continue;
+    const k = x - min;
+    if (x !== Math.floor(x) || !(k >= 0 && k < COUNTING_SPAN)) return bracketedMedian(column);
+    counts[k]++;
     n++;
-    if (x < min) min = x;
-    if (x > max) max = x;
-    if (x !== Math.floor(x) || x === Infinity || x === -Infinity || max - min >= COUNTING_SPAN) {
-      countable = false;
-      break;
-    }
-  }
-  if (!countable) return bracketedMedian(column);
-  if (n === 0) return { count: 0, median: NaN };
-  const counts = new Int32Array(max - min + 1);
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (x === x) counts[x - min]++;
   }
   // The values at sorted positions (n - 1) >> 1 and n >> 1 (equal when n is odd).
   const lowRank = (n - 1) >> 1;
