@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ROOT, datasetItem, openApp } from './helpers';
+import { ROOT, datasetItem, importAndWait, openApp } from './helpers';
 
 function steps(page: Page) {
   return page.getByTestId('step');
@@ -241,4 +241,84 @@ test('build a recipe, preview it, save, reload, export, import, apply', async ({
   const origin = new URL(page.url()).origin;
   const own = (u: string) => u.startsWith(`${origin}/`) || /^(blob|data):/.test(u);
   expect(requests.filter((u) => !own(u))).toEqual([]);
+});
+
+/** Visits of three cities: an ID, a free-text note, a 1-5 grade, a score with gaps, an empty column. */
+function visitsCsv(): Buffer {
+  const lines = ['id,note,city,score,grade,empty'];
+  for (let i = 0; i < 60; i++) {
+    // Two notes repeat, so the note is free text rather than a different value in every row.
+    const note = i < 2 ? 'first visit' : `visit ${i} went ${i % 2 ? 'well' : 'badly'} on day ${i}`;
+    const score = i % 10 === 0 ? '' : ((i * 1.7) % 23).toFixed(1);
+    lines.push(`${1000 + i},${note},${['Oslo', 'Lima', 'Pune'][i % 3]},${score},${1 + (i % 5)},`);
+  }
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+test('roles: ID-like, free-text and empty columns suggested; an empty target refused; task either way', async ({
+  page,
+}) => {
+  await openApp(page);
+  await importAndWait(
+    page,
+    { name: 'visits.csv', mimeType: 'text/csv', buffer: visitsCsv() },
+    'visits',
+  );
+  await openPrepare(page);
+
+  // Suggested as ignored, ticked, and marked so; the others are not.
+  const suggested = page.getByTestId('ignored').locator('label', {
+    has: page.getByTestId('ignore-suggested'),
+  });
+  await expect(suggested.locator('.name')).toHaveText(['id', 'note', 'empty']);
+  for (const column of ['id', 'note', 'empty']) {
+    await expect(
+      page.locator(`[data-testid="ignore-column"][data-column="${column}"]`),
+    ).toBeChecked();
+  }
+  await expect(page.locator('[data-testid="ignore-column"][data-column="city"]')).not.toBeChecked();
+  await expect(page.getByTestId('ignored')).toContainText("'note' is free text");
+
+  // A target without any value is refused, with the reason, before anything is fitted.
+  await page.getByTestId('target-select').selectOption('empty');
+  await expect(page.getByTestId('target-problem')).toHaveText(
+    "The target column 'empty' has no values: every row is missing. Choose another target.",
+  );
+  await page.getByTestId('auto-prepare').click();
+  await expect(page.getByTestId('recipe-error')).toContainText("'empty' has no values");
+  await expect(steps(page)).toHaveCount(0);
+
+  // Few whole numbers: classification is suggested, regression is the user's call.
+  await page.getByTestId('target-select').selectOption('grade');
+  await expect(page.getByTestId('task-classification')).toBeChecked();
+  await expect(page.getByTestId('task')).toContainText('suggested');
+  await page.getByTestId('task-regression').check();
+  await page.getByTestId('auto-prepare').click();
+  expect(await stepKinds(page)).toEqual([
+    'rows.drop-missing-target',
+    'impute.median',
+    'impute.most-frequent',
+    'encode.onehot',
+    'scale.standard',
+  ]);
+  await expect(page.getByTestId('task-regression')).toBeChecked();
+  // The ignored columns stay out of every step, and the ignored list kept the user's choice.
+  await expect(page.locator('[data-testid="ignore-column"][data-column="empty"]')).toBeChecked();
+
+  // One-hot: a column per city, none for the target.
+  await steps(page).nth(3).getByTestId('step-select').click();
+  const preview = page.getByTestId('step-preview');
+  await expect(preview).toHaveAttribute('data-step', '3');
+  await expect(preview.getByTestId('preview-added').locator('.chip')).toHaveText([
+    'city=Lima',
+    'city=Oslo',
+    'city=Pune',
+  ]);
+  await expect(preview.getByTestId('preview-removed')).toHaveText(/city/);
+
+  // Median imputation fills the 6 missing scores (rows 0, 10, ..., 50).
+  await steps(page).nth(1).getByTestId('step-select').click();
+  await expect(preview).toHaveAttribute('data-step', '1');
+  await expect(figure(page, 'score', 'missing')).toHaveText('6 → 0');
+  await expect(preview.locator('tr[data-column="grade"]')).toHaveCount(0);
 });

@@ -227,16 +227,24 @@ export class RecipeState {
     this.#setRecipe({ ...this.recipe, roles: { ...this.recipe.roles, ignored } });
   }
 
+  /**
+   * A new target: never ignored, never the group or date column, and the task it implies. While
+   * the user has not set the roles themselves, the ignored columns follow the suggestions for the
+   * new target (so a column tried as target and then left is ignored again if it should be).
+   */
   setTarget(target: string | null): void {
     const r = this.recipe;
     const roles = { ...r.roles, ignored: r.roles.ignored.filter((c) => c !== target) };
     if (roles.group === target) delete roles.group;
     if (roles.date === target) delete roles.date;
-    const next: Recipe = { ...r, target, roles };
-    this.#setRecipe(next);
+    // The suggestions and the task are derived from the recipe's target: set it, then read them.
+    this.recipe = { ...r, target, roles };
+    if (!this.#rolesChosen) roles.ignored = this.suggestions.ignored.map((s) => s.column);
     const suggestion = this.taskSuggestion;
     this.#setRecipe({
-      ...next,
+      ...r,
+      target,
+      roles,
       task: suggestion && 'ok' in suggestion ? suggestion.ok.task : null,
     });
   }
