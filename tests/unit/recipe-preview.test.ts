@@ -17,6 +17,7 @@ import type { DatasetProfile } from '../../src/core/data/profile-types';
 import { bytesSource, ingest } from '../../src/core/ingest/index';
 import {
   autoRecipe,
+  fitRecipeSync,
   previewAll,
   previewStep,
   recipeInput,
@@ -130,6 +131,36 @@ describe('previewAll on penguins, target Body Mass (g)', () => {
       present.reduce((a, b) => a + b, 0) / present.length,
       10,
     );
+  });
+
+  it('exact stats before / after: one-hot columns (0/1) and scaled columns', async () => {
+    const { frame, schema, profile } = await penguins();
+    const recipe = autoRecipe(schema, profile, 'Species');
+    const previews = previewAll(recipeInput(frame, recipe), recipe.steps);
+    const onehot = previews.find((p) => p.kind === 'encode.onehot')!;
+    const scale = previews.find((p) => p.kind === 'scale.standard')!;
+    // Independent two-pass figures from the fitted recipe's output.
+    const figures = (xs: number[]) => {
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+      return { mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
+    };
+    const out = fitRecipeSync(frame, recipe).frame;
+    const values = (name: string) =>
+      Array.from((out.columns.find((c) => c.name === name) as { values: Float64Array }).values);
+    const dream = onehot.stats!.find((x) => x.column === 'Island=Dream')!;
+    expect(dream.before).toBeNull();
+    const f = figures(values('Island=Dream'));
+    expect(dream.after!.count).toBe(344);
+    expect(dream.after!.mean).toBeCloseTo(f.mean, 12);
+    expect(dream.after!.std).toBeCloseTo(f.sd, 12);
+    expect([dream.after!.min, dream.after!.max]).toEqual([0, 1]);
+    const beak = scale.stats!.find((x) => x.column === 'Beak Length (mm)')!;
+    const g = figures(values('Beak Length (mm)'));
+    expect(beak.after!.mean).toBeCloseTo(0, 12);
+    expect(beak.after!.std).toBeCloseTo(g.sd, 12);
+    expect(beak.after!.std).toBeCloseTo(Math.sqrt(344 / 343), 12);
+    expect(beak.before!.min).toBe(32.1); // the smallest beak length in penguins.json
   });
 
   it('previewStep(i) equals previewAll()[i]', async () => {

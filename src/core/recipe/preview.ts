@@ -133,10 +133,39 @@ function sampleTable(frame: Frame, names: readonly string[], count: number): Sam
   return { columns: cols.map((c) => ({ name: c.name, kind: c.kind })), rows };
 }
 
+/**
+ * The same figures for 0/1 values in one pass (one-hot encoding adds dozens of these columns): the
+ * mean is the share of ones, and the sample variance follows from it.
+ */
+function booleanSummary(v: Float64Array): NumericSummary {
+  let n = 0;
+  let ones = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === x) {
+      n++;
+      ones += x;
+    }
+  }
+  if (n === 0) return { count: 0, mean: null, std: null, min: null, max: null };
+  const mean = ones / n;
+  return {
+    count: n,
+    mean,
+    std:
+      n > 1
+        ? Math.sqrt((ones * (1 - mean) * (1 - mean) + (n - ones) * mean * mean) / (n - 1))
+        : null,
+    min: ones === n ? 1 : 0,
+    max: ones === 0 ? 0 : 1,
+  };
+}
+
 /** Mean, sample std, min and max of a numeric column's non-missing values, over every row. */
 function summaryOf(c: FrameColumn | undefined): NumericSummary | null {
   if (!c || !isNumericColumn(c)) return null;
   const v = c.values;
+  if (c.kind === 'boolean') return booleanSummary(v);
   let n = 0;
   let sum = 0;
   let min = Infinity;
@@ -263,21 +292,32 @@ function describe(
   const touched = fitted ? touchedColumns(before, after, fitted.spec, role) : [];
   const b = columnMap(before);
   const a = columnMap(after);
+  // One summary per distinct column object (a column the step did not replace is the same object
+  // before and after); a numeric column's missing count comes from it, saving a pass per column.
+  const summaries = new Map<FrameColumn, NumericSummary | null>();
+  const summarize = (c: FrameColumn | undefined): NumericSummary | null => {
+    if (!c) return null;
+    let s = summaries.get(c);
+    if (s === undefined) {
+      s = summaryOf(c);
+      summaries.set(c, s);
+    }
+    return s;
+  };
+  const missingOf = (c: FrameColumn | undefined): number | null => {
+    if (!c) return null;
+    const s = summarize(c);
+    return s && isNumericColumn(c) ? c.values.length - s.count : missingCount(c);
+  };
+  const stats: ColumnStats[] = [];
   const missing = touched.map((column) => {
     const cb = b.get(column);
     const ca = a.get(column);
-    // A column the step did not replace has the same count after: count it once.
-    const mb = cb ? missingCount(cb) : null;
-    return { column, before: mb, after: ca ? (ca === cb ? mb : missingCount(ca)) : null };
-  });
-  const stats: ColumnStats[] = [];
-  for (const column of touched) {
-    const cb = b.get(column);
-    const ca = a.get(column);
-    const sb = summaryOf(cb);
-    const sa = ca === cb ? sb : summaryOf(ca);
+    const sb = summarize(cb);
+    const sa = summarize(ca);
     if (sb || sa) stats.push({ column, before: sb, after: sa });
-  }
+    return { column, before: missingOf(cb), after: missingOf(ca) };
+  });
   const histograms: ColumnHistograms[] = [];
   for (const column of touched) {
     const cb = b.get(column);
