@@ -288,6 +288,33 @@ describe('suggestRoles', () => {
     expect(suggestRoles(schema, profile, 'weather')).toEqual({ ignored: [], date: 'date' });
   });
 
+  it('ignores a categorical column with more distinct values than one-hot accepts', () => {
+    const schema: ColumnSchema[] = [
+      { name: 'zip', kind: 'categorical' },
+      { name: 'city', kind: 'categorical' },
+      { name: 'y', kind: 'number' },
+    ];
+    const profile = profileOf(schema, {
+      zip: { count: 200_000, unique: 41_000 },
+      city: { count: 200_000, unique: 900 },
+    });
+    const s = suggestRoles(schema, profile, 'y');
+    expect(s.ignored).toEqual([
+      {
+        column: 'zip',
+        reason: 'too-many-categories',
+        message: "'zip' has 41,000 distinct values, too many to one-hot encode.",
+      },
+    ]);
+    // 900 values stay: auto-prepare caps one-hot at 20 columns with an "(other)" bucket.
+    const recipe = autoRecipe(schema, profile, 'y');
+    expect(recipe.roles.ignored).toEqual(['zip']);
+    expect(recipe.steps.find((x) => x.kind === 'encode.onehot')?.params).toEqual({
+      columns: ['city'],
+      maxCategories: 20,
+    });
+  });
+
   it('ignores an all-missing column', () => {
     const schema: ColumnSchema[] = [
       { name: 'empty', kind: 'number' },
