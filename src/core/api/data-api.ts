@@ -126,13 +126,21 @@ export function createDataApi(deps: DataApiDeps) {
       };
       try {
         const { source, digest } = hashingSource(input);
-        const result = await ingest(source, { ...options, onProgress, isCancelled });
-        await checkCancelled();
-        onProgress?.({ phase: 'profiling', done: 0, total: result.table.numRows });
-        const profile = profileTable(result.table, result.schema, result.report);
-        await checkCancelled();
-        const ipc = tableToIPC(result.table, 'file');
-        await checkCancelled();
+        // Read, profile and serialise in a function of its own, so the decoded table is garbage
+        // by the time the IPC bytes are written: the store's structured clone then never has to
+        // sit next to both the table and its bytes (peak memory).
+        const read = async () => {
+          const result = await ingest(source, { ...options, onProgress, isCancelled });
+          await checkCancelled();
+          onProgress?.({ phase: 'profiling', done: 0, total: result.table.numRows });
+          const profile = profileTable(result.table, result.schema, result.report);
+          await checkCancelled();
+          const ipc = tableToIPC(result.table, 'file');
+          await checkCancelled();
+          const { schema, report } = result;
+          return { ipc, rows: result.table.numRows, schema, report, profile };
+        };
+        const { ipc, rows, schema, report, profile } = await read();
         const meta: DatasetMeta = {
           id: deps.newId(),
           name: options.name ?? input.name.replace(/\.[^.]+$/, ''),
@@ -141,13 +149,13 @@ export function createDataApi(deps: DataApiDeps) {
             name: input.name,
             size: input.size,
             sha256: digest(),
-            format: result.report.format,
+            format: report.format,
           },
-          rows: result.table.numRows,
-          cols: result.schema.length,
-          schema: result.schema,
+          rows,
+          cols: schema.length,
+          schema,
           profile,
-          report: result.report,
+          report,
           storedBytes: ipc.byteLength,
         };
         onProgress?.({ phase: 'storing', done: 0, total: ipc.byteLength });
