@@ -11,45 +11,9 @@ import type { ColumnKind } from '../src/core/data/schema';
 import { blobSource } from '../src/core/ingest/blob-source';
 import type { IngestProgress } from '../src/core/ingest/types';
 import { createDexieDatasetStore, openBenchtopDb } from '../src/db';
+import { throttleProgress } from '../src/core/api/progress';
 
-/** At most one progress message per this many ms, so a fast reader cannot flood the main thread. */
-export const PROGRESS_INTERVAL_MS = 100;
-
-/**
- * Forwards progress at most every PROGRESS_INTERVAL_MS, always when the phase changes (so the UI
- * sees every phase), and once more after a quiet interval (so the last figure of a phase is not
- * lost). Failures of the callback (page gone) must not fail the import.
- */
-function throttled(onProgress: (p: IngestProgress) => unknown): (p: IngestProgress) => void {
-  let last = -Infinity;
-  let lastPhase: IngestProgress['phase'] | undefined;
-  let pending: IngestProgress | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const send = (p: IngestProgress) => {
-    last = performance.now();
-    lastPhase = p.phase;
-    pending = undefined;
-    void Promise.resolve()
-      .then(() => onProgress(p))
-      .catch(() => undefined);
-  };
-  return (p) => {
-    const wait = PROGRESS_INTERVAL_MS - (performance.now() - last);
-    if (p.phase !== lastPhase || wait <= 0) {
-      clearTimeout(timer);
-      timer = undefined;
-      // The held-back last figure of the previous phase goes first (its bar reaches 100%).
-      if (pending && pending.phase !== p.phase) send(pending);
-      send(p);
-      return;
-    }
-    pending = p;
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      if (pending) send(pending);
-    }, wait);
-  };
-}
+export { PROGRESS_INTERVAL_MS } from '../src/core/api/progress';
 
 export type ImportFileOptions = ImportOptions & {
   /**
@@ -71,7 +35,12 @@ export function createDataWorkerApi(core: DataApi) {
     ) {
       const { fileName, ...importOptions } = options;
       const name = ('name' in file && file.name) || fileName || 'data';
-      return core.importData(jobId, blobSource(file, name), importOptions, throttled(onProgress));
+      return core.importData(
+        jobId,
+        blobSource(file, name),
+        importOptions,
+        throttleProgress(onProgress),
+      );
     },
     /** Asks a running import to stop; it rejects with a `cancelled` error and stores nothing. */
     cancel(jobId: string): void {
