@@ -2,7 +2,7 @@
 // worker, same run) and that worker's peak memory; main-thread long tasks while the built app
 // imports the file, shows it and renders its profile; and the app's data worker's peak memory.
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
@@ -427,3 +427,246 @@ export async function ingestInBrowser(
   if (opts.longtask) out.app = await appFigures(csvPath, opts.dist ?? 'dist');
   return out;
 }
+
+// ---- preview-longtask (issue 3): main-thread long tasks while the Prepare tab previews 1M rows ----
+
+export interface PrepareBrowserFigures {
+  rows: number;
+  /** File chosen -> dataset listed with its profile shown (before the measured window). */
+  importSeconds: number;
+  /** Auto-prepare clicked -> every step's preview shown. */
+  autoPreviewSeconds: number;
+  /** A setting of the added step edited -> its new preview shown. */
+  editPreviewSeconds: number;
+  steps: string[];
+  /** The Cancel button of a slow preview: seen (with a screenshot), or the preview was faster. */
+  cancelSeen: boolean;
+  screenshot?: string;
+  /** From opening the Prepare tab to the last re-preview shown + 1 s. */
+  windowSeconds: number;
+  longTasks: LongTask[];
+  longest: number;
+  longFrames: LongFrame[];
+  /** With BENCH_TRACE=1: where the main thread's long tasks spent their time (CDP trace). */
+  trace?: TraceSummary;
+}
+
+export interface TraceSummary {
+  file: string;
+  /** Main-thread tasks in the trace. */
+  taskCount: number;
+  /** The longest main-thread tasks (over 50 ms or not: the margin matters too), with their parts. */
+  longest: { start: number; duration: number; parts: { name: string; ms: number }[] }[];
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { functionName?: string; url?: string; frame?: string } };
+}
+
+/**
+ * Where the main thread's longest tasks went, from a Chromium trace: each task's direct parts
+ * (a script call named by function and file, style recalculation, layout, paint, GC), summed by
+ * name, heaviest first. Enough to tell "Svelte rendering of the sample table" from "structured
+ * clone of a message" without opening the trace in DevTools.
+ */
+export function summarizeTrace(json: string, file: string, top = 5): TraceSummary {
+  const events = (JSON.parse(json) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const onMain = events
+    .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur)
+    .sort((a, b) => a.ts - b.ts);
+  const runTasks = onMain.filter((e) => e.name === 'RunTask');
+  const longest = [...runTasks]
+    .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
+    .slice(0, top)
+    .map((task) => {
+      const end = task.ts + (task.dur ?? 0);
+      const parts = new Map<string, number>();
+      // Direct children only: an event inside the task not inside an earlier child.
+      let childEnd = -Infinity;
+      for (const e of onMain) {
+        if (e === task || e.ts < task.ts || e.ts >= end || e.ts < childEnd) continue;
+        childEnd = e.ts + (e.dur ?? 0);
+        const d = e.args?.data;
+        const name =
+          e.name === 'FunctionCall' || e.name === 'EvaluateScript'
+            ? `${e.name} ${d?.functionName || '(anonymous)'} ${(d?.url ?? '').split('/').pop()}`
+            : e.name;
+        parts.set(name, (parts.get(name) ?? 0) + (e.dur ?? 0) / 1000);
+      }
+      return {
+        start: task.ts / 1000,
+        duration: (task.dur ?? 0) / 1000,
+        parts: [...parts]
+          .map(([name, ms]) => ({ name, ms: Math.round(ms * 10) / 10 }))
+          .sort((a, b) => b.ms - a.ms)
+          .slice(0, 6),
+      };
+    });
+  return { file, taskCount: runTasks.length, longest };
+}
+
+/**
+ * The issue-3 browser figure. Imports `csvPath` (bench/gen-prepare-csv.ts: ~1M rows x 12 mixed
+ * columns) into the built app and, once its profile is shown, measures the main thread while a
+ * person prepares it: open the Prepare tab, choose the target, auto-prepare (every step previewed
+ * by the data worker on the whole dataset), click through each step's preview (and its histogram
+ * columns), add an outlier step and edit one of its settings (a re-preview). A preview slower than
+ * a second shows progress and a Cancel button: it is screenshotted when seen. With BENCH_TRACE=1
+ * the window is also traced through CDP (playwright's startTracing) and summarised.
+ */
+export async function prepareInBrowser(
+  csvPath: string,
+  opts: { rows: number; target: string; columns: number; dist?: string; trace?: boolean },
+): Promise<PrepareBrowserFigures> {
+  const server = await preview(opts.dist ?? 'dist');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
+    for (let i = 0; ; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      server.check();
+      try {
+        await page.goto(server.url);
+        break;
+      } catch (err) {
+        if (i >= 50) throw err;
+      }
+    }
+    await page.getByTestId('dataset-count').waitFor();
+    const name = (csvPath.split('/').pop() ?? '').replace(/\.csv$/, '');
+
+    // The import is not measured here (the `longtask` phase does that): wait until it is over.
+    const t0 = Date.now();
+    await page.locator('input[type=file]').first().setInputFiles(csvPath);
+    await page.getByTestId('dataset-title').getByText(name).waitFor({ timeout: 600_000 });
+    await page.getByTestId('import-progress').waitFor({ state: 'detached', timeout: 60_000 });
+    await page
+      .getByTestId('column-card')
+      .nth(opts.columns - 1)
+      .waitFor({ timeout: 60_000 });
+    const importSeconds = (Date.now() - t0) / 1000;
+    await page.waitForTimeout(1500);
+
+    const traceFile = 'bench/results/preview-longtask-trace.json';
+    if (opts.trace) {
+      await browser.startTracing(page, {
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'v8.execute',
+          'blink.user_timing',
+        ],
+      });
+    }
+    await observeMainThread(page);
+    const w0 = Date.now();
+    const prepare = page.getByTestId('prepare');
+    const idle = () =>
+      prepare.and(page.locator('[data-preview="idle"]')).waitFor({ timeout: 300_000 });
+
+    await page.getByTestId('tab-prepare').click();
+    await prepare.waitFor();
+    await page.getByTestId('target-select').selectOption(opts.target);
+    await page.getByTestId('task-value').waitFor();
+
+    const a0 = Date.now();
+    await page.getByTestId('auto-prepare').click();
+    const steps = page.getByTestId('step');
+    const cancel = page.getByTestId('preview-cancel');
+    // Either the Cancel button shows (the preview took over a second) or the preview is done.
+    await cancel
+      .or(prepare.and(page.locator('[data-preview="idle"]')))
+      .first()
+      .waitFor({
+        timeout: 300_000,
+      });
+    let cancelSeen = false;
+    let screenshot: string | undefined;
+    if (await cancel.isVisible()) {
+      cancelSeen = true;
+      screenshot = 'bench/results/preview-longtask-cancel.png';
+      await page.screenshot({ path: screenshot });
+    }
+    await idle();
+    const count = await steps.count();
+    await page
+      .getByTestId('step-effect')
+      .nth(count - 1)
+      .waitFor({ timeout: 60_000 });
+    const autoPreviewSeconds = (Date.now() - a0) / 1000;
+    const kinds = await steps.evaluateAll((els) =>
+      els.map((e) => (e as HTMLElement).dataset.kind ?? ''),
+    );
+
+    // Every step's preview, and each of its histogram columns.
+    const shown = page.getByTestId('step-preview');
+    for (let i = 0; i < count; i++) {
+      await steps.nth(i).getByTestId('step-select').click();
+      await shown.and(page.locator(`[data-step="${i}"]:not(.stale)`)).waitFor();
+      const histColumn = shown.getByTestId('histogram-column');
+      if (await histColumn.isVisible()) {
+        const options = await histColumn
+          .locator('option')
+          .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+        for (const o of options.slice(1, 4)) await histColumn.selectOption(o);
+      }
+      await page.waitForTimeout(150);
+    }
+
+    // One more step by hand, then a setting edited: the recipe is previewed again.
+    await page.getByTestId('add-step').click();
+    await page.getByTestId('add-step-menu').locator('[data-kind="outliers.iqr"]').click();
+    await steps.nth(count).waitFor();
+    await idle();
+    await shown.and(page.locator(`[data-step="${count}"]:not(.stale)`)).waitFor({
+      timeout: 300_000,
+    });
+    const factor = page.getByTestId('step-detail').locator('[data-param="factor"] input');
+    const e0 = Date.now();
+    await factor.fill('2.5');
+    await factor.press('Tab');
+    await prepare.and(page.locator('[data-preview="pending"], [data-preview="running"]')).waitFor();
+    await idle();
+    await shown.and(page.locator(`[data-step="${count}"]:not(.stale)`)).waitFor();
+    const editPreviewSeconds = (Date.now() - e0) / 1000;
+    await page.waitForTimeout(1000);
+    const windowSeconds = (Date.now() - w0) / 1000;
+
+    const { longTasks, longFrames } = await page.evaluate(() => {
+      const w = window as unknown as { __longTasks: LongTask[]; __longFrames: LongFrame[] };
+      return { longTasks: w.__longTasks, longFrames: w.__longFrames };
+    });
+    let trace: TraceSummary | undefined;
+    if (opts.trace) {
+      const buf = await browser.stopTracing();
+      writeFileSync(traceFile, buf);
+      trace = summarizeTrace(buf.toString('utf8'), traceFile);
+    }
+    return {
+      rows: opts.rows,
+      importSeconds,
+      autoPreviewSeconds,
+      editPreviewSeconds,
+      steps: [...kinds, 'outliers.iqr'],
+      cancelSeen,
+      ...(screenshot ? { screenshot } : {}),
+      windowSeconds,
+      longTasks,
+      longest: Math.max(0, ...longTasks.map((t) => t.duration)),
+      longFrames,
+      ...(trace ? { trace } : {}),
+    };
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+// ---- end preview-longtask ------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 // bench/results/latest.json. Never used by tests.
 //
 //   npm run bench                      every figure
-//   npm run bench -- --only ingest     one figure (ingest-node, ingest-browser, longtask, bundle)
+//   npm run bench -- --only ingest     one figure (ingest-node, ingest-browser, longtask, bundle,
+//                                      prepare, preview-longtask)
 //   npm run bench -- --rows 50000      a smaller generated file for a quick look
 //   npm run bench -- --only longtask --dist /tmp/old-dist   the app as built elsewhere (compare builds)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -164,6 +165,65 @@ if (want('prepare')) {
   figures.prepare = p;
 }
 // ---- end prepare --------------------------------------------------------------------------------
+
+// ---- preview-longtask (issue 3; the code is prepareInBrowser in bench/browser.ts) ---------------
+if (want('preview-longtask')) {
+  // Its own file: 1M rows x 12 columns a recipe has work to do on (BENCH_PREPARE_ROWS for a quick
+  // look; BENCH_TRACE=1 also writes a CDP trace of the window and names what the long tasks did).
+  const { generatePrepareCsv, PREPARE_COLUMNS, PREPARE_TARGET } = await import('./gen-prepare-csv');
+  const { prepareInBrowser } = await import('./browser');
+  const prepRows = Number(process.env.BENCH_PREPARE_ROWS ?? 1_000_000);
+  const prepCsv = `bench/results/prepare-${prepRows}.csv`;
+  if (!existsSync(prepCsv)) {
+    console.log(`generating ${prepCsv} (${prepRows} rows x ${PREPARE_COLUMNS} columns, seed 7)...`);
+    writeFileSync(prepCsv, generatePrepareCsv(prepRows, 7));
+  }
+  console.log(
+    `\n# Prepare tab in Chromium: main thread while previewing steps on ${prepCsv} (${mb(statSync(prepCsv).size)})`,
+  );
+  const p = await prepareInBrowser(prepCsv, {
+    rows: prepRows,
+    target: PREPARE_TARGET,
+    columns: PREPARE_COLUMNS,
+    dist: values.dist,
+    trace: process.env.BENCH_TRACE === '1',
+  });
+  console.log(
+    `import ${p.importSeconds.toFixed(1)} s (not measured); auto-prepare: ${p.steps.length - 1} steps previewed in ${p.autoPreviewSeconds.toFixed(2)} s; ` +
+      `re-preview after editing a setting of the added step: ${p.editPreviewSeconds.toFixed(2)} s`,
+  );
+  console.log(
+    `slow preview showed progress + Cancel: ${p.cancelSeen ? `yes (${p.screenshot})` : 'no (the preview took under a second)'}`,
+  );
+  const over = p.longTasks.filter((t) => t.duration > 50);
+  console.log(
+    `main-thread long tasks over ${p.windowSeconds.toFixed(1)} s (open Prepare, target, auto-prepare, every step's preview, ` +
+      `add + edit a step): ${p.longTasks.length}, ${over.length} over 50 ms (longest ${p.longest.toFixed(0)} ms; target: none over 50 ms)`,
+  );
+  const worst = [...p.longFrames].sort(
+    (x, y) => y.blocking - x.blocking || y.duration - x.duration,
+  )[0];
+  console.log(
+    `long animation frames: ${p.longFrames.length}` +
+      (worst
+        ? `; most blocking: ${worst.duration.toFixed(0)} ms frame, ${worst.blocking.toFixed(0)} ms blocking ` +
+          `(script ${worst.scriptMs.toFixed(0)} ms, style/layout/paint ${worst.renderMs.toFixed(0)} ms` +
+          `${worst.script ? `; ${worst.script}` : ''})`
+        : ''),
+  );
+  if (p.trace) {
+    console.log(
+      `trace (${p.trace.file}): ${p.trace.taskCount} main-thread tasks; the longest, with their parts:`,
+    );
+    for (const t of p.trace.longest) {
+      console.log(
+        `  ${t.duration.toFixed(1)} ms: ${t.parts.map((x) => `${x.name} ${x.ms} ms`).join(', ')}`,
+      );
+    }
+  }
+  figures.previewLongtask = p;
+}
+// ---- end preview-longtask -----------------------------------------------------------------------
 
 writeFileSync('bench/results/latest.json', JSON.stringify(figures, null, 2));
 console.log('\nwritten: bench/results/latest.json');
