@@ -50,6 +50,9 @@ export interface PreviewRun {
   key: string;
   /** True once it has run for more than a second: the UI offers to cancel it. */
   slow: boolean;
+  /** Steps sent to the worker, and when (Date.now()): the busy line says what it is doing. */
+  steps: number;
+  startedAt: number;
 }
 
 function blankRecipe(): Recipe {
@@ -409,7 +412,7 @@ export class RecipeState {
       return;
     }
     const jobId = newJobId();
-    this.previewing = { jobId, key, slow: false };
+    this.previewing = { jobId, key, slow: false, steps: steps.length, startedAt: Date.now() };
     clearTimeout(this.#slowTimer);
     this.#slowTimer = setTimeout(() => {
       if (this.previewing?.jobId === jobId) this.previewing = { ...this.previewing, slow: true };
