@@ -523,7 +523,15 @@ export function summarizeTrace(json: string, file: string, top = 5): TraceSummar
  */
 export async function prepareInBrowser(
   csvPath: string,
-  opts: { rows: number; target: string; columns: number; dist?: string; trace?: boolean },
+  opts: {
+    rows: number;
+    target: string;
+    columns: number;
+    dist?: string;
+    trace?: boolean;
+    /** Emulates a slower device (CDP CPU throttling of the page) for the measured window. */
+    cpuSlowdown?: number;
+  },
 ): Promise<PrepareBrowserFigures> {
   const server = await preview(opts.dist ?? 'dist');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -565,6 +573,11 @@ export async function prepareInBrowser(
           'blink.user_timing',
         ],
       });
+    }
+    if (opts.cpuSlowdown && opts.cpuSlowdown > 1) {
+      // A slower device: Chromium throttles the page's main thread by this factor.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: opts.cpuSlowdown });
     }
     await observeMainThread(page);
     const w0 = Date.now();

@@ -169,7 +169,8 @@ if (want('prepare')) {
 // ---- preview-longtask (issue 3; the code is prepareInBrowser in bench/browser.ts) ---------------
 if (want('preview-longtask')) {
   // Its own file: 1M rows x 12 columns a recipe has work to do on (BENCH_PREPARE_ROWS for a quick
-  // look; BENCH_TRACE=1 also writes a CDP trace of the window and names what the long tasks did).
+  // look; BENCH_TRACE=1 also writes a CDP trace of the window and names what the long tasks did;
+  // BENCH_CPU_SLOWDOWN=4 throttles the page's main thread 4x, as a slower device).
   const { generatePrepareCsv, PREPARE_COLUMNS, PREPARE_TARGET } = await import('./gen-prepare-csv');
   const { prepareInBrowser } = await import('./browser');
   const prepRows = Number(process.env.BENCH_PREPARE_ROWS ?? 1_000_000);
@@ -187,6 +188,7 @@ if (want('preview-longtask')) {
     columns: PREPARE_COLUMNS,
     dist: values.dist,
     trace: process.env.BENCH_TRACE === '1',
+    cpuSlowdown: Number(process.env.BENCH_CPU_SLOWDOWN ?? 1),
   });
   console.log(
     `import ${p.importSeconds.toFixed(1)} s (not measured); auto-prepare: ${p.steps.length - 1} steps previewed in ${p.autoPreviewSeconds.toFixed(2)} s; ` +
