@@ -12,6 +12,8 @@ import { PREPARE_TARGET, generatePrepareCsv } from '../../bench/gen-prepare-csv'
 
 const ROWS = 200_000;
 const SEED = 7;
+/** Trees of the slow forest: several seconds of scoring 200k rows in the worker. */
+const SLOW_TREES = '500';
 
 function previewState(page: Page) {
   return page.getByTestId('prepare');
@@ -58,7 +60,7 @@ test('a slow preview on 200k rows shows progress and Cancel; cancelling leaves t
 
   // 500 trees: several seconds of scoring in the worker, so the Cancel button comes up.
   const trees = page.getByTestId('step-detail').locator('[data-param="trees"] input');
-  await trees.fill('500');
+  await trees.fill(SLOW_TREES);
   await trees.press('Tab');
   const cancel = page.getByTestId('preview-cancel');
   await expect(cancel.or(currentPreview(page, 6))).toBeVisible({ timeout: 120_000 });
@@ -90,7 +92,7 @@ test('a slow preview on 200k rows shows progress and Cancel; cancelling leaves t
   });
   // The recipe itself is untouched either way.
   await expect(steps).toHaveCount(7);
-  await expect(trees).toHaveValue('500');
+  await expect(trees).toHaveValue(SLOW_TREES);
   await expect(page.getByTestId('recipe-error')).toHaveCount(0);
   if (cancelled) {
     await expect(page.getByTestId('preview-status')).toContainText('Preview cancelled.');
