@@ -75,8 +75,9 @@ const TABLE_DAYS = 1 << 16;
 /**
  * Fills the part columns by looking each day up in a table of the column's day range, computed
  * once per distinct day: on unsorted data this is about 3x faster than converting row by row (the
- * bench's auto-prepare on 1M rows). Returns false, leaving `outs` alone, when the range is too wide
- * or there are no dates.
+ * bench's auto-prepare on 1M rows). One pass reads each date once and writes every part (reading
+ * the dates again per part, or through an array of day numbers, cost ~15% more). Returns false,
+ * leaving `outs` alone, when the range is too wide or there are no dates.
  */
 function fillFromTable(input: Float64Array, outs: Float64Array[], index: number[]): boolean {
   let lo = Infinity;
@@ -96,19 +97,35 @@ function fillFromTable(input: Float64Array, outs: Float64Array[], index: number[
     civilFromDays(first + d, civil);
     for (let k = 0; k < tables.length; k++) tables[k][d] = civil[index[k]];
   }
-  // The day of each row once (-1: missing), then one tight pass per part.
-  const day = new Int32Array(input.length);
+  // Five output slots whatever the number of parts: with fewer parts the spare slots repeat the
+  // last one, so the loop stays one fixed shape and a repeated slot rewrites the same value.
+  const last = outs.length - 1;
+  const o0 = outs[0];
+  const t0 = tables[0];
+  const o1 = outs[Math.min(1, last)];
+  const t1 = tables[Math.min(1, last)];
+  const o2 = outs[Math.min(2, last)];
+  const t2 = tables[Math.min(2, last)];
+  const o3 = outs[Math.min(3, last)];
+  const t3 = tables[Math.min(3, last)];
+  const o4 = outs[Math.min(4, last)];
+  const t4 = tables[Math.min(4, last)];
   for (let i = 0; i < input.length; i++) {
     const ms = input[i];
-    day[i] = ms !== ms ? -1 : Math.floor(ms / DAY_MS) - first;
-  }
-  for (let k = 0; k < outs.length; k++) {
-    const out = outs[k];
-    const table = tables[k];
-    for (let i = 0; i < day.length; i++) {
-      const d = day[i];
-      out[i] = d < 0 ? NaN : table[d];
+    if (ms !== ms) {
+      o0[i] = NaN;
+      o1[i] = NaN;
+      o2[i] = NaN;
+      o3[i] = NaN;
+      o4[i] = NaN;
+      continue;
     }
+    const d = Math.floor(ms / DAY_MS) - first;
+    o0[i] = t0[d];
+    o1[i] = t1[d];
+    o2[i] = t2[d];
+    o3[i] = t3[d];
+    o4[i] = t4[d];
   }
   return true;
 }

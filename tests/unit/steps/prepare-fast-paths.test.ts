@@ -1,0 +1,146 @@
+// The second round of shortcuts behind the auto-prepare figure (bench/prepare.ts), each checked to
+// give exactly what the plain way gives: rows.drop-missing-target copying runs of kept rows
+// (against takeRows over the kept indices), date.parts writing every part in one pass (against
+// civilFromDays row by row, for every subset of parts).
+import { describe, expect, it } from 'vitest';
+import {
+  makeFrame,
+  numericColumn,
+  stringColumn,
+  takeRows,
+  type Frame,
+  type NumericFrameColumn,
+} from '../../../src/core/data/frame';
+import { createRng } from '../../../src/core/rng';
+import { applySteps, fitStep } from '../../../src/core/steps';
+import { civilFromDays } from '../../../src/core/steps/date-parts';
+
+const DAY = 86_400_000;
+
+/** Every column's values (or codes and categories) as plain arrays, NaN kept as NaN. */
+function plainColumns(frame: Frame): unknown[] {
+  return frame.columns.map((c) =>
+    'values' in c
+      ? { name: c.name, kind: c.kind, values: Array.from(c.values) }
+      : { name: c.name, kind: c.kind, codes: Array.from(c.codes), categories: c.categories },
+  );
+}
+
+describe('rows.drop-missing-target copies runs of kept rows', () => {
+  /** A frame whose target `y` is missing where `gap(i)` says, with a numeric and a text feature. */
+  function frameWithGaps(n: number, gap: (i: number) => boolean, categoricalTarget = false): Frame {
+    const rng = createRng(n);
+    const target = Array.from({ length: n }, (_, i) => (gap(i) ? null : i));
+    return makeFrame([
+      numericColumn(
+        'x',
+        'number',
+        Array.from({ length: n }, () => (rng() < 0.1 ? null : rng() * 10)),
+      ),
+      categoricalTarget
+        ? stringColumn(
+            'y',
+            'categorical',
+            target.map((v) => (v === null ? null : `c${v % 3}`)),
+          )
+        : numericColumn('y', 'number', target),
+      stringColumn(
+        'city',
+        'categorical',
+        Array.from({ length: n }, () => (rng() < 0.1 ? null : ['Oslo', 'Lima', 'Pune'][i3(rng)])),
+      ),
+    ]);
+  }
+  const i3 = (rng: () => number) => Math.floor(rng() * 3);
+
+  const patterns: Record<string, (i: number) => boolean> = {
+    'first row missing': (i) => i === 0,
+    'last row missing': (i) => i === 999,
+    'both ends and a block in the middle': (i) => i < 3 || i > 995 || (i >= 400 && i < 450),
+    'every other row': (i) => i % 2 === 1,
+    'scattered, ~5%': (i) => (i * 7919) % 97 < 5,
+    'all but one': (i) => i !== 500,
+  };
+  for (const [name, gap] of Object.entries(patterns)) {
+    for (const categorical of [false, true]) {
+      it(`${name}${categorical ? ' (categorical target)' : ''}: the rows takeRows keeps`, () => {
+        const frame = frameWithGaps(1000, gap, categorical);
+        const kept = Int32Array.from(
+          Array.from({ length: 1000 }, (_, i) => i).filter((i) => !gap(i)),
+        );
+        const { frame: out, fitted } = fitStep(
+          frame,
+          { kind: 'rows.drop-missing-target', params: { target: 'y' } },
+          0,
+        );
+        expect(out.rows).toBe(kept.length);
+        expect(fitted.state).toEqual({ rows: 1000, dropped: 1000 - kept.length });
+        expect(plainColumns(out)).toEqual(plainColumns(takeRows(frame, kept)));
+        // The categories are shared, as takeRows shares them.
+        expect((out.columns[2] as { categories: string[] }).categories).toBe(
+          (frame.columns[2] as { categories: string[] }).categories,
+        );
+      });
+    }
+  }
+
+  it('no target missing: the input frame itself, every column object unchanged', () => {
+    const frame = frameWithGaps(1000, () => false);
+    const { frame: out } = fitStep(
+      frame,
+      { kind: 'rows.drop-missing-target', params: { target: 'y' } },
+      0,
+    );
+    expect(out).toBe(frame);
+    out.columns.forEach((c, i) => expect(c).toBe(frame.columns[i]));
+  });
+
+  it('replayed on other rows (a preview), it drops that frame’s own missing targets', () => {
+    const { fitted } = fitStep(
+      frameWithGaps(1000, (i) => i % 10 === 0),
+      { kind: 'rows.drop-missing-target', params: { target: 'y' } },
+      0,
+    );
+    const other = frameWithGaps(300, (i) => i >= 100 && i < 250);
+    const out = applySteps(other, [fitted], { inference: false });
+    expect(out.rows).toBe(150);
+    const y = (out.columns[1] as NumericFrameColumn).values;
+    expect(Array.from(y.subarray(98, 102))).toEqual([98, 99, 250, 251]);
+  });
+});
+
+describe('date.parts writes every part in one pass', () => {
+  const rng = createRng(21);
+  const values = Array.from({ length: 3000 }, () =>
+    rng() < 0.05 ? null : Date.UTC(1968, 0, 1) + Math.floor(rng() * 4000 * DAY),
+  );
+  const suffixes = ['year', 'month', 'day', 'dayofweek', 'dayofyear'] as const;
+  const keys = ['year', 'month', 'day', 'dayOfWeek', 'dayOfYear'] as const;
+  const civil = new Int32Array(5);
+  const expected = values.map((ms) => {
+    if (ms === null) return [NaN, NaN, NaN, NaN, NaN];
+    civilFromDays(Math.floor(ms / DAY), civil);
+    return Array.from(civil);
+  });
+
+  // Every non-empty subset of the five parts (31), so a spare slot never leaks into a column.
+  for (let mask = 1; mask < 32; mask++) {
+    const chosen = keys.map((_, k) => (mask >> k) & 1).map(Boolean);
+    const label = suffixes.filter((_, k) => chosen[k]).join(', ');
+    it(`parts: ${label}`, () => {
+      const params: Record<string, unknown> = { columns: ['when'], dropOriginal: true };
+      keys.forEach((k, i) => (params[k] = chosen[i]));
+      const frame = makeFrame([numericColumn('when', 'date', values)]);
+      const { frame: out } = fitStep(frame, { kind: 'date.parts', params: params as never }, 0);
+      const want = suffixes.flatMap((s, k) =>
+        chosen[k] ? [{ name: `when_${s}`, values: expected.map((row) => row[k]) }] : [],
+      );
+      expect(
+        out.columns.map((c) => ({
+          name: c.name,
+          values: Array.from((c as NumericFrameColumn).values),
+        })),
+      ).toEqual(want);
+    });
+  }
+});
