@@ -7,6 +7,7 @@ import type { Recipe, RecipeRoles } from '../../../core/recipe/recipe';
 import type { StepPreview } from '../../../core/recipe/preview';
 import type { StepInfo } from '../../../core/steps/registry';
 import type { JsonObject, JsonValue, ParamSpec, StepSpec } from '../../../core/steps/types';
+import { formatCount } from '../../format';
 
 export type StepGroupId =
   'rows' | 'columns' | 'impute' | 'outliers' | 'transform' | 'scale' | 'encode' | 'other';
@@ -204,5 +205,7 @@ export function previewHeadline(p: StepPreview): string {
 }
 
 export function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  // One shared Intl formatter: toLocaleString builds a new one per call, and the step list
+  // writes a headline per step on every preview.
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
