@@ -1,7 +1,8 @@
 // The second round of shortcuts behind the auto-prepare figure (bench/prepare.ts), each checked to
 // give exactly what the plain way gives: rows.drop-missing-target copying runs of kept rows
 // (against takeRows over the kept indices), date.parts writing every part in one pass (against
-// civilFromDays row by row, for every subset of parts).
+// civilFromDays row by row, for every subset of parts), the median's counting lanes and one-pass
+// bracket (against quickselect on a copy, wherever in the unrolled loop the path changes).
 import { describe, expect, it } from 'vitest';
 import {
   makeFrame,
@@ -14,6 +15,7 @@ import {
 import { createRng } from '../../../src/core/rng';
 import { applySteps, fitStep } from '../../../src/core/steps';
 import { civilFromDays } from '../../../src/core/steps/date-parts';
+import { columnMedian, median, presentValues } from '../../../src/core/steps/stats';
 
 const DAY = 86_400_000;
 
@@ -143,4 +145,74 @@ describe('date.parts writes every part in one pass', () => {
       ).toEqual(want);
     });
   }
+});
+
+describe('columnMedian: counting lanes and the one-pass bracket', () => {
+  const plain = (c: NumericFrameColumn) => {
+    const v = presentValues(c);
+    return { count: v.length, median: v.length > 0 ? median(v) : NaN };
+  };
+  const rng = createRng(31);
+  const whole = (n: number) =>
+    Array.from({ length: n }, () => (rng() < 0.05 ? null : Math.floor(rng() * 12) + 1));
+
+  it('whole numbers of every length mod 4, missing values in every lane', () => {
+    for (let n = 1; n <= 41; n++) {
+      const c = numericColumn('x', 'integer', whole(n));
+      expect(columnMedian(c), `n = ${n}`).toEqual(plain(c));
+    }
+    const long = numericColumn('x', 'integer', whole(100_003));
+    expect(columnMedian(long)).toEqual(plain(long));
+  });
+
+  it('a fraction, a value outside the window or a missing run at any position of the loop', () => {
+    const base = whole(50_011);
+    // Positions in each of the four lanes, late in the loop and in the tail after it.
+    const positions = [1, 2, 3, 4, 5, 6, 7, 40_000, 40_001, 40_002, 40_003, 50_008, 50_009, 50_010];
+    for (const at of positions) {
+      for (const odd of [2.5, 70_000, -70_000, 2 ** 31 + 3]) {
+        const values = base.slice();
+        values[0] = 6;
+        values[at] = odd;
+        const c = numericColumn('x', 'number', values);
+        expect(columnMedian(c), `${odd} at ${at}`).toEqual(plain(c));
+      }
+    }
+  });
+
+  it('an infinity in any lane is refused naming its row; a first value that is a fraction', () => {
+    for (const at of [1, 2, 3, 4, 50_010]) {
+      const values = whole(50_011);
+      values[0] = 6;
+      values[at] = at % 2 === 0 ? Infinity : -Infinity;
+      expect(() => columnMedian(numericColumn('x', 'number', values))).toThrow(
+        `column 'x' holds an infinite value (row ${at + 1})`,
+      );
+    }
+    const c = numericColumn(
+      'x',
+      'number',
+      whole(60_000).map((v) => (v === null ? null : v + 0.5)),
+    );
+    expect(columnMedian(c)).toEqual(plain(c));
+  });
+
+  it('the bracket: ties at both bounds overflow its room and fall back, exact either way', () => {
+    // Half the values are one number: the sample's bounds are both that number, and every copy
+    // of it lies between them (far more than the room for ~5% of the column).
+    const n = 80_001;
+    const cases: Record<string, (i: number) => number | null> = {
+      'half ties': () => (rng() < 0.5 ? 0.75 : rng()),
+      'ties at the lower bound': () => (rng() < 0.3 ? 0.5 : 0.5 + rng()),
+      'normal, 1% missing': () => (rng() < 0.01 ? null : Math.sqrt(-2 * Math.log(1 - rng()))),
+    };
+    for (const [name, make] of Object.entries(cases)) {
+      const c = numericColumn(
+        'x',
+        'number',
+        Array.from({ length: n }, (_, i) => make(i)),
+      );
+      expect(columnMedian(c), name).toEqual(plain(c));
+    }
+  });
 });
