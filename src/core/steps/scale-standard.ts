@@ -10,7 +10,7 @@ import {
   type FrameColumn,
 } from '../data/frame';
 import { defineStep, NUMERIC, numericInput } from './define';
-import { moments, requireValues } from './stats';
+import { momentsOfColumns, requireValues } from './stats';
 
 // Settings are plain JSON; the type alias (not an interface) keeps it assignable to JsonObject.
 type Params = { columns: string[]; withMean: boolean; withStd: boolean };
@@ -38,9 +38,14 @@ export const scaleStandard = defineStep<Params, State>({
     const n = params.columns.length;
     const center = new Float64Array(n);
     const scale = new Float64Array(n).fill(1);
-    params.columns.forEach((name, j) => {
-      const { count, mean, variance } = moments(numericInput(frame, name));
-      requireValues({ name }, count, 'mean or standard deviation to learn');
+    // All columns' moments together (four at a time: see momentsOfColumns), each refused in turn
+    // when it has no values, as column-by-column fitting would.
+    const stats = momentsOfColumns(
+      params.columns.map((name) => numericInput(frame, name)),
+      (count, j) =>
+        requireValues({ name: params.columns[j] }, count, 'mean or standard deviation to learn'),
+    );
+    stats.forEach(({ count, mean, variance }, j) => {
       if (params.withMean) center[j] = mean;
       if (params.withStd) {
         // scikit-learn's _is_constant_feature + _handle_zeros_in_scale: a (numerically) constant

@@ -71,6 +71,161 @@ export function moments(column: NumericFrameColumn): {
   return { count: n, mean, variance };
 }
 
+export interface Moments {
+  count: number;
+  mean: number;
+  variance: number;
+}
+
+/**
+ * `moments` of many columns, bit for bit the same per column, about 1.6x faster on long columns.
+ * A column's sums are chains of dependent additions, so one column at a time waits on the adder's
+ * latency; four columns read in one loop keep four chains in flight. The order of additions within
+ * a column is unchanged. A missing value adds +0 instead of being skipped, which changes nothing:
+ * these sums start at +0 and can never become -0, and x + 0 = x for every other x. Each loop sits
+ * alone in a small function (V8 compiles those whole; a long loop followed by more code in the same
+ * function ran through on-stack replacement and was thrown back to the interpreter after it).
+ * Columns of unequal length are taken one by one.
+ *
+ * `onCount` sees each column's count right after its infinity check, in column order, so a caller
+ * that refuses an empty column (requireValues) reports the same first problem as calling `moments`
+ * column by column would.
+ */
+export function momentsOfColumns(
+  columns: readonly NumericFrameColumn[],
+  onCount: (count: number, index: number) => void = () => {},
+): Moments[] {
+  const out: Moments[] = [];
+  const acc = new Float64Array(8);
+  let j = 0;
+  for (; j + 4 <= columns.length; j += 4) {
+    const a = columns[j].values;
+    const b = columns[j + 1].values;
+    const c = columns[j + 2].values;
+    const d = columns[j + 3].values;
+    if (b.length !== a.length || c.length !== a.length || d.length !== a.length) {
+      for (let k = j; k < j + 4; k++) {
+        out.push(moments(columns[k]));
+        onCount(out[k].count, k);
+      }
+      continue;
+    }
+    sums4(a, b, c, d, acc);
+    const counts = [acc[0], acc[2], acc[4], acc[6]];
+    const sums = [acc[1], acc[3], acc[5], acc[7]];
+    for (let k = 0; k < 4; k++) {
+      const sum = sums[k];
+      if (sum === Infinity || sum === -Infinity || sum !== sum) presentValues(columns[j + k]); // names the row
+      onCount(counts[k], j + k);
+    }
+    const means = sums.map((sum, k) => sum / counts[k]);
+    squares4(a, b, c, d, means[0], means[1], means[2], means[3], acc);
+    for (let k = 0; k < 4; k++) {
+      const n = counts[k];
+      const sq = acc[2 * k];
+      const corr = acc[2 * k + 1];
+      out.push({
+        count: n,
+        mean: means[k],
+        variance: n > 0 ? Math.max(0, (sq - (corr * corr) / n) / n) : NaN,
+      });
+    }
+  }
+  for (; j < columns.length; j++) {
+    out.push(moments(columns[j]));
+    onCount(out[j].count, j);
+  }
+  return out;
+}
+
+/** Count and sum of the non-missing values of four columns: out = [n, sum] per column. */
+function sums4(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  d: Float64Array,
+  out: Float64Array,
+): void {
+  let na = 0;
+  let nb = 0;
+  let nc = 0;
+  let nd = 0;
+  let sa = 0;
+  let sb = 0;
+  let sc = 0;
+  let sd = 0;
+  for (let i = 0; i < a.length; i++) {
+    const xa = a[i];
+    const xb = b[i];
+    const xc = c[i];
+    const xd = d[i];
+    na += +(xa === xa);
+    nb += +(xb === xb);
+    nc += +(xc === xc);
+    nd += +(xd === xd);
+    sa += xa === xa ? xa : 0;
+    sb += xb === xb ? xb : 0;
+    sc += xc === xc ? xc : 0;
+    sd += xd === xd ? xd : 0;
+  }
+  out[0] = na;
+  out[1] = sa;
+  out[2] = nb;
+  out[3] = sb;
+  out[4] = nc;
+  out[5] = sc;
+  out[6] = nd;
+  out[7] = sd;
+}
+
+/** moments' second pass over four columns: out = [sum of d^2, sum of d] per column, d = x - mean. */
+function squares4(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  d: Float64Array,
+  ma: number,
+  mb: number,
+  mc: number,
+  md: number,
+  out: Float64Array,
+): void {
+  let qa = 0;
+  let qb = 0;
+  let qc = 0;
+  let qd = 0;
+  let ra = 0;
+  let rb = 0;
+  let rc = 0;
+  let rd = 0;
+  for (let i = 0; i < a.length; i++) {
+    const xa = a[i];
+    const xb = b[i];
+    const xc = c[i];
+    const xd = d[i];
+    const ea = xa === xa ? xa - ma : 0;
+    const eb = xb === xb ? xb - mb : 0;
+    const ec = xc === xc ? xc - mc : 0;
+    const ed = xd === xd ? xd - md : 0;
+    qa += ea * ea;
+    qb += eb * eb;
+    qc += ec * ec;
+    qd += ed * ed;
+    ra += ea;
+    rb += eb;
+    rc += ec;
+    rd += ed;
+  }
+  out[0] = qa;
+  out[1] = ra;
+  out[2] = qb;
+  out[3] = rb;
+  out[4] = qc;
+  out[5] = rc;
+  out[6] = qd;
+  out[7] = rd;
+}
+
 /** Sorted copy (ascending); Float64Array.sort is numeric. */
 export function sorted(values: Float64Array): Float64Array {
   return values.slice().sort();

@@ -2,7 +2,8 @@
 // give exactly what the plain way gives: rows.drop-missing-target copying runs of kept rows
 // (against takeRows over the kept indices), date.parts writing every part in one pass (against
 // civilFromDays row by row, for every subset of parts), the median's counting lanes and one-pass
-// bracket (against quickselect on a copy, wherever in the unrolled loop the path changes).
+// bracket (against quickselect on a copy, wherever in the unrolled loop the path changes), and
+// moments four columns at a time (against `moments` column by column, bit for bit).
 import { describe, expect, it } from 'vitest';
 import {
   makeFrame,
@@ -15,7 +16,14 @@ import {
 import { createRng } from '../../../src/core/rng';
 import { applySteps, fitStep } from '../../../src/core/steps';
 import { civilFromDays } from '../../../src/core/steps/date-parts';
-import { columnMedian, median, presentValues } from '../../../src/core/steps/stats';
+import {
+  columnMedian,
+  median,
+  moments,
+  momentsOfColumns,
+  presentValues,
+} from '../../../src/core/steps/stats';
+import { caught } from './helpers';
 
 const DAY = 86_400_000;
 
@@ -214,5 +222,85 @@ describe('columnMedian: counting lanes and the one-pass bracket', () => {
       );
       expect(columnMedian(c), name).toEqual(plain(c));
     }
+  });
+});
+
+describe('momentsOfColumns: four columns per pass, the same bits as moments', () => {
+  const rng = createRng(41);
+  const makers: ((i: number) => number | null)[] = [
+    () => (rng() < 0.1 ? null : rng() * 1e6 - 5e5),
+    (i) => (i % 7 === 0 ? -0 : i % 5 === 0 ? null : 0), // zeros, negative zeros and gaps only
+    () => (rng() < 0.5 ? 1e16 : -1e16), // sums that cancel exactly
+    () => null, // no values: count 0, mean and variance NaN
+    (i) => i * 0.1,
+    () => Math.floor(rng() * 3),
+    () => (rng() < 0.01 ? null : 1e-300 * rng()),
+    () => 42.5, // constant
+    () => (rng() < 0.3 ? null : -rng()),
+  ];
+  const columns = makers.map((make, k) =>
+    numericColumn(
+      `c${k}`,
+      'number',
+      Array.from({ length: 2001 }, (_, i) => make(i)),
+    ),
+  );
+
+  it('every group size and leftover (1 to 9 columns), in order', () => {
+    for (let m = 1; m <= columns.length; m++) {
+      const some = columns.slice(0, m);
+      const got = momentsOfColumns(some);
+      // Object.is per field: -0 / +0 and NaN must match too.
+      got.forEach((g, k) => {
+        const want = moments(some[k]);
+        for (const key of ['count', 'mean', 'variance'] as const) {
+          expect(Object.is(g[key], want[key]), `${m} columns, c${k}.${key}`).toBe(true);
+        }
+      });
+    }
+  });
+
+  it('the rounding correction of the mean lands in the right column, in every lane', () => {
+    // Large values with a tiny spread: the mean's rounding error, sum(x - mean), visibly changes
+    // the variance, so a correction summed into the wrong lane changes bits.
+    const tight = numericColumn(
+      'tight',
+      'number',
+      Array.from({ length: 2001 }, () => (rng() < 0.05 ? null : 1e8 + rng() * 1e-6)),
+    );
+    const others = [columns[0], columns[4], columns[5]];
+    for (let lane = 0; lane < 4; lane++) {
+      const some = [...others.slice(0, lane), tight, ...others.slice(lane)];
+      expect(momentsOfColumns(some), `lane ${lane}`).toEqual(some.map((c) => moments(c)));
+    }
+  });
+
+  it('columns of unequal length are taken one by one', () => {
+    const short = numericColumn('s', 'number', [1, 2, null, 4]);
+    const some = [columns[0], short, columns[4], columns[5], columns[6]];
+    expect(momentsOfColumns(some)).toEqual(some.map((c) => moments(c)));
+  });
+
+  it('an infinity is refused naming its row; an empty column before it is reported first', () => {
+    const values = Array.from({ length: 2001 }, (_, i) => i + 0.5);
+    values[1234] = -Infinity;
+    const inf = numericColumn('inf', 'number', values);
+    expect(() => momentsOfColumns([columns[0], columns[4], inf, columns[5]])).toThrow(
+      "column 'inf' holds an infinite value (row 1235)",
+    );
+    // scale.standard: the empty column c3 comes before the infinite one, as fitting column by
+    // column would report it.
+    const frame = makeFrame([columns[0], columns[3], inf, columns[5]]);
+    const err = caught(() =>
+      fitStep(
+        frame,
+        {
+          kind: 'scale.standard',
+          params: { columns: ['c0', 'c3', 'inf', 'c5'], withMean: true, withStd: true },
+        },
+        0,
+      ),
+    );
+    expect(err.message).toContain("column 'c3' has no values at all");
   });
 });
