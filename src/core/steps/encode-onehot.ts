@@ -34,6 +34,25 @@ export const OTHER_LABEL = '(other)';
 
 export const onehotName = (column: string, value: string): string => `${column}=${value}`;
 
+/**
+ * Sets outs[remap[code]][i] = 1 for every row (the (other) bucket where remap is -1 and there is
+ * one; nothing for a missing code). One pass over the codes; the outputs start as zeros.
+ */
+function scatterOnes(
+  codes: Int32Array,
+  remap: Int32Array,
+  outs: Float64Array[],
+  bucket: Float64Array | null,
+): void {
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c < 0) continue; // missing: all zeros
+    const k = remap[c];
+    if (k >= 0) outs[k][i] = 1;
+    else if (bucket) bucket[i] = 1;
+  }
+}
+
 export const encodeOnehot = defineStep<Params, State>({
   kind: 'encode.onehot',
   role: 'transform',
@@ -108,14 +127,7 @@ export const encodeOnehot = defineStep<Params, State>({
       const remap = remapCodes(column, kept);
       const outs = kept.map(() => new Float64Array(frame.rows));
       const bucket = fitted.state.other[j] ? new Float64Array(frame.rows) : null;
-      const codes = column.codes;
-      for (let i = 0; i < codes.length; i++) {
-        const c = codes[i];
-        if (c < 0) continue; // missing: all zeros
-        const k = remap[c];
-        if (k >= 0) outs[k][i] = 1;
-        else if (bucket) bucket[i] = 1;
-      }
+      scatterOnes(column.codes, remap, outs, bucket);
       const cols: FrameColumn[] = kept.map((v, k) => ({
         name: onehotName(name, v),
         kind: 'boolean',

@@ -36,7 +36,7 @@ function presentTargets(frame: Frame, target: string): number {
 /**
  * The kept rows as runs [start, end) of consecutive rows with a target, flattened into pairs.
  * Missing targets are usually rare, so the survivors come in long runs, and copying a run is a
- * tight sequential loop instead of a gather through an index per value (~1.4x faster per column
+ * memcpy or a tight sequential loop instead of a gather through an index per value (~1.6x faster
  * on the bench's 1M rows x 30 columns; the same values in the same order as takeRows).
  */
 function keptRuns(frame: Frame, target: string): Int32Array {
@@ -67,6 +67,9 @@ function keptRuns(frame: Frame, target: string): Int32Array {
   return out;
 }
 
+/** Runs longer than this are copied with TypedArray.set (a memcpy); shorter ones value by value. */
+const LONG_RUN = 64;
+
 /** The rows in `runs` of every column, in order: one new array per column, filled run by run. */
 function takeRuns(frame: Frame, runs: Int32Array, kept: number): Frame {
   const columns = frame.columns.map((c): FrameColumn => {
@@ -75,8 +78,12 @@ function takeRuns(frame: Frame, runs: Int32Array, kept: number): Frame {
       const values = new Float64Array(kept);
       let k = 0;
       for (let q = 0; q < runs.length; q += 2) {
+        const start = runs[q];
         const end = runs[q + 1];
-        for (let i = runs[q]; i < end; i++) values[k++] = src[i];
+        if (end - start > LONG_RUN) {
+          values.set(src.subarray(start, end), k);
+          k += end - start;
+        } else for (let i = start; i < end; i++) values[k++] = src[i];
       }
       return { name: c.name, kind: c.kind, values };
     }
@@ -84,8 +91,12 @@ function takeRuns(frame: Frame, runs: Int32Array, kept: number): Frame {
     const codes = new Int32Array(kept);
     let k = 0;
     for (let q = 0; q < runs.length; q += 2) {
+      const start = runs[q];
       const end = runs[q + 1];
-      for (let i = runs[q]; i < end; i++) codes[k++] = src[i];
+      if (end - start > LONG_RUN) {
+        codes.set(src.subarray(start, end), k);
+        k += end - start;
+      } else for (let i = start; i < end; i++) codes[k++] = src[i];
     }
     // Categories are shared, as takeRows shares them: never mutated, unused entries allowed.
     return { name: c.name, kind: c.kind, codes, categories: c.categories };
