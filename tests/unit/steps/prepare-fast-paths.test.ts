@@ -3,7 +3,8 @@
 // (against takeRows over the kept indices), date.parts writing every part in one pass (against
 // civilFromDays row by row, for every subset of parts), the median's counting lanes and one-pass
 // bracket (against quickselect on a copy, wherever in the unrolled loop the path changes), and
-// moments four columns at a time (against `moments` column by column, bit for bit).
+// moments four columns at a time (against `moments` column by column, bit for bit), category
+// counts in four lanes (against a plain count).
 import { describe, expect, it } from 'vitest';
 import {
   makeFrame,
@@ -17,6 +18,7 @@ import { createRng } from '../../../src/core/rng';
 import { applySteps, fitStep } from '../../../src/core/steps';
 import { civilFromDays } from '../../../src/core/steps/date-parts';
 import {
+  categoryCounts,
   columnMedian,
   median,
   moments,
@@ -302,5 +304,29 @@ describe('momentsOfColumns: four columns per pass, the same bits as moments', ()
       ),
     );
     expect(err.message).toContain("column 'c3' has no values at all");
+  });
+});
+
+describe('categoryCounts in four lanes', () => {
+  it('equals a plain count for every length mod 4, skewed codes and missing values', () => {
+    const rng = createRng(51);
+    const levels = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1001, 10_002]) {
+      const values = Array.from({ length: n }, () =>
+        rng() < 0.1 ? null : levels[Math.floor(rng() ** 3 * levels.length)],
+      );
+      const column = stringColumn('x', 'categorical', values);
+      const counts = new Array<number>(column.categories.length).fill(0);
+      let missing = 0;
+      for (const c of column.codes) {
+        if (c < 0) missing++;
+        else counts[c]++;
+      }
+      const got = categoryCounts(column);
+      expect({ counts: Array.from(got.counts), missing: got.missing }, `n = ${n}`).toEqual({
+        counts,
+        missing,
+      });
+    }
   });
 });
