@@ -33,6 +33,20 @@ export function presentCount(frame: Frame, name: string): number {
   return n;
 }
 
+/** Whether a column has at least one value: stops at the first (presentCount reads them all). */
+function hasValue(frame: Frame, name: string): boolean {
+  const c = findColumn(frame, name);
+  if (!c) return false;
+  if (isNumericColumn(c)) {
+    const v = c.values;
+    for (let i = 0; i < v.length; i++) if (v[i] === v[i]) return true;
+  } else {
+    const codes = c.codes;
+    for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) return true;
+  }
+  return false;
+}
+
 /** The checks every fit of a recipe starts with: rows, and a target that exists and has values. */
 export function checkRecipeData(frame: Frame, recipe: Recipe): void {
   if (frame.rows === 0) {
@@ -47,7 +61,7 @@ export function checkRecipeData(frame: Frame, recipe: Recipe): void {
       { column: target },
     );
   }
-  if (presentCount(frame, target) === 0) {
+  if (!hasValue(frame, target)) {
     throw new BenchtopError(
       'invalid-argument',
       `The target column '${target}' has no values: every row is missing. Choose another target.`,
