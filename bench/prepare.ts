@@ -25,6 +25,8 @@ export interface PrepareFigure {
   /** Median seconds per step, in recipe order. */
   steps: { kind: string; seconds: number }[];
   outputColumns: number;
+  /** Every timed run in order, [baseline, auto-prepare] seconds (the medians hide the spread). */
+  runs: [number, number][];
 }
 
 const LEVELS = [
@@ -160,5 +162,6 @@ export function benchPrepare(rows = 1_000_000, repeat = 3, seed = 42): PrepareFi
     ratio: prepareSeconds / baselineSeconds,
     steps: recipe.steps.map((s, i) => ({ kind: s.kind, seconds: median(perStep[i]) })),
     outputColumns,
+    runs: base.map((b, i): [number, number] => [b, prep[i]]),
   };
 }
