@@ -56,8 +56,17 @@ test('scrolls 100,000 rows to the last one with a bounded number of rows in the 
 
   // Jump to the middle: the rows shown are exactly the rows at that position.
   await viewport.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  // Wait for the re-render after the scroll event (the rows from the bottom are still in the DOM,
+  // loaded, until then) and for the middle page to arrive from the worker.
   await expect
-    .poll(async () => (await renderedRows(page)).every((r) => r.id !== null), { timeout: 10_000 })
+    .poll(
+      async () => {
+        const rows = await renderedRows(page);
+        const first = rows[0]?.row ?? -1;
+        return first > ROWS * 0.4 && first < ROWS * 0.6 && rows.every((r) => r.id !== null);
+      },
+      { timeout: 10_000 },
+    )
     .toBe(true);
   const middle = await renderedRows(page);
   expect(middle.length).toBeLessThan(80);
