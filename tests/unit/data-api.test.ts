@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as Comlink from 'comlink';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { createDataApi, type DatasetMeta } from '../../src/core/api/data-api';
@@ -20,6 +19,7 @@ import {
   type BenchtopDB,
 } from '../../src/db';
 import { createDataWorkerApi, type DataWorkerApi } from '../../workers/data.worker';
+import { expectUserError, inProcess, overComlink, rejection, type Transport } from './transports';
 
 const DATA = 'node_modules/vega-datasets/data';
 const WEATHER = readFileSync(`${DATA}/seattle-weather.csv`);
@@ -33,73 +33,6 @@ function file(bytes: Uint8Array, name: string): File {
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** What a test body needs from a transport: the API as the UI sees it, and callback wrapping. */
-interface Transport {
-  api: {
-    [K in keyof DataWorkerApi]: (
-      ...args: Parameters<DataWorkerApi[K]>
-    ) => Promise<Awaited<ReturnType<DataWorkerApi[K]>>>;
-  };
-  callback<T extends (...args: never[]) => unknown>(fn: T): T;
-  close(): void;
-}
-
-function inProcess(api: DataWorkerApi): Transport {
-  return {
-    api: {
-      importFile: async (...a) => api.importFile(...a),
-      cancel: async (...a) => api.cancel(...a),
-      rows: async (...a) => api.rows(...a),
-      setColumnKind: async (...a) => api.setColumnKind(...a),
-      evict: async (...a) => api.evict(...a),
-    },
-    callback: (fn) => fn,
-    close: () => undefined,
-  };
-}
-
-function overComlink(api: DataWorkerApi): Transport {
-  const { port1, port2 } = new MessageChannel();
-  Comlink.expose(api, port1);
-  const remote = Comlink.wrap<DataWorkerApi>(port2);
-  return {
-    api: {
-      importFile: (jobId, f, options, onProgress) =>
-        remote.importFile(jobId, f, options, onProgress),
-      cancel: (jobId) => remote.cancel(jobId),
-      rows: (id, start, count) => remote.rows(id, start, count),
-      setColumnKind: (id, column, kind) => remote.setColumnKind(id, column, kind),
-      evict: (id) => remote.evict(id),
-    },
-    callback: (fn) => Comlink.proxy(fn),
-    close: () => {
-      remote[Comlink.releaseProxy]();
-      port1.close();
-      port2.close();
-    },
-  };
-}
-
-/** Runs `p` and returns what it rejected with (failing the test if it resolved). */
-async function rejection(p: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Record<string, unknown>;
-  }
-  throw new Error('expected the call to fail');
-}
-
-/**
- * A rejection must be a plain BenchtopError-shaped object with a message a person can use, and
- * stay intact when cloned (it crosses postMessage between the worker and the page).
- */
-function expectUserError(err: Record<string, unknown>, code: string, messagePart: RegExp): void {
-  expect(err).toMatchObject({ name: 'BenchtopError', code });
-  expect(err.message).toMatch(messagePart);
-  expect(structuredClone(err)).toMatchObject({ name: 'BenchtopError', code, message: err.message });
 }
 
 describe('blobSource', () => {
@@ -163,14 +96,14 @@ function withBrowserLikeFiles(api: DataWorkerApi): DataWorkerApi {
   };
 }
 
-const transports: [string, (api: DataWorkerApi) => Transport][] = [
+const transports: [string, (api: DataWorkerApi) => Transport<DataWorkerApi>][] = [
   ['in-process', (api) => inProcess(withBrowserLikeFiles(api))],
   ['comlink over a MessageChannel', (api) => overComlink(withBrowserLikeFiles(api))],
 ];
 
 describe.each(transports)('data API (%s)', (_label, connect) => {
   let db: BenchtopDB;
-  let t: Transport;
+  let t: Transport<DataWorkerApi>;
   let ids = 0;
 
   beforeEach(() => {

@@ -5,7 +5,6 @@
 // data API, as the app does it.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as Comlink from 'comlink';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { tableFromIPC } from 'apache-arrow';
 import { createDataApi, type DatasetMeta } from '../../src/core/api/data-api';
@@ -20,67 +19,14 @@ import {
   type BenchtopDB,
 } from '../../src/db';
 import { createFullDataWorkerApi, type DataWorkerFullApi } from '../../workers/data.worker';
+import { expectUserError, inProcess, overComlink, rejection, type Transport } from './transports';
 
 const WEATHER = readFileSync('node_modules/vega-datasets/data/seattle-weather.csv');
-
-type Api = {
-  [K in keyof DataWorkerFullApi]: (
-    ...args: Parameters<DataWorkerFullApi[K]>
-  ) => Promise<Awaited<ReturnType<DataWorkerFullApi[K]>>>;
-};
-
-interface Transport {
-  name: string;
-  api: Api;
-  callback<T extends (...args: never[]) => unknown>(fn: T): T;
-  close(): void;
-}
-
-function inProcess(api: DataWorkerFullApi): Transport {
-  const wrapped = Object.fromEntries(
-    Object.entries(api).map(([k, fn]) => [
-      k,
-      async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args),
-    ]),
-  ) as unknown as Api;
-  return { name: 'in-process', api: wrapped, callback: (fn) => fn, close: () => undefined };
-}
-
-function overComlink(api: DataWorkerFullApi): Transport {
-  const { port1, port2 } = new MessageChannel();
-  Comlink.expose(api, port1);
-  const remote = Comlink.wrap<DataWorkerFullApi>(port2);
-  return {
-    name: 'comlink',
-    api: remote as unknown as Api,
-    callback: (fn) => Comlink.proxy(fn),
-    close: () => {
-      remote[Comlink.releaseProxy]();
-      port1.close();
-      port2.close();
-    },
-  };
-}
-
-async function rejection(p: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Record<string, unknown>;
-  }
-  throw new Error('expected the call to fail');
-}
-
-function expectUserError(err: Record<string, unknown>, code: string, message: RegExp): void {
-  expect(err).toMatchObject({ name: 'BenchtopError', code });
-  expect(err.message).toMatch(message);
-  expect(structuredClone(err)).toMatchObject({ name: 'BenchtopError', code });
-}
 
 for (const make of [inProcess, overComlink]) {
   describe(`recipe API (${make.name})`, () => {
     let db: BenchtopDB;
-    let t: Transport;
+    let t: Transport<DataWorkerFullApi>;
     let weather: DatasetMeta;
     let ids = 0;
 
