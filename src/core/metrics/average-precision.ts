@@ -1,0 +1,79 @@
+// Precision-recall curve and PR-AUC as average precision, as scikit-learn 1.2's
+// precision_recall_curve / average_precision_score: AP = sum over thresholds of
+// (R_n - R_{n-1}) * P_n, a step function, not the trapezoid (which is optimistic on PR curves).
+// Without any positive row the PR curve has no recall to speak of: AP is NaN with a reason
+// (sklearn 1.2 warns and returns 0 there; 0 would read as "the model is useless", not "undefined").
+// Multiclass PR-AUC is the macro mean of the one-vs-rest APs.
+import { binaryClfCurve, classCounts } from './curve';
+import {
+  checkProbabilities,
+  classColumn,
+  isClass,
+  type MaybeMetric,
+  type Probabilities,
+} from './input';
+
+export interface PrCurve {
+  /** Decreasing-threshold order reversed, as sklearn: recall decreasing, ending at (1, 0). */
+  precision: Float64Array;
+  recall: Float64Array;
+  thresholds: Float64Array;
+}
+
+/** precision_recall_curve(truth, scores): one point per distinct score, plus the final (P=1, R=0). */
+export function precisionRecallCurve(truth: ArrayLike<number>, scores: ArrayLike<number>): PrCurve {
+  const { fps, tps, thresholds } = binaryClfCurve(truth, scores);
+  const m = tps.length;
+  const tpMax = m > 0 ? tps[m - 1] : 0;
+  const precision = new Float64Array(m + 1);
+  const recall = new Float64Array(m + 1);
+  const thr = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const i = m - 1 - j;
+    const predicted = tps[i] + fps[i];
+    precision[j] = predicted === 0 ? 0 : tps[i] / predicted;
+    recall[j] = tpMax === 0 ? 1 : tps[i] / tpMax;
+    thr[j] = thresholds[i];
+  }
+  precision[m] = 1;
+  recall[m] = 0;
+  return { precision, recall, thresholds: thr };
+}
+
+export function averagePrecision(truth: ArrayLike<number>, scores: ArrayLike<number>): MaybeMetric {
+  if (classCounts(truth).positives === 0) {
+    return {
+      value: NaN,
+      reason: `PR-AUC (average precision) is undefined: the true labels hold no positive rows among ${truth.length}.`,
+    };
+  }
+  const { precision, recall } = precisionRecallCurve(truth, scores);
+  let ap = 0;
+  for (let j = 0; j < recall.length - 1; j++) ap -= (recall[j + 1] - recall[j]) * precision[j];
+  return { value: ap };
+}
+
+/** Macro mean of one-vs-rest average precision over the k classes (k = 2: AP of class 1). */
+export function averagePrecisionOvr(
+  y: ArrayLike<number>,
+  proba: Probabilities,
+  k: number,
+  names?: readonly string[],
+): MaybeMetric {
+  checkProbabilities(y, proba, k);
+  if (k === 2) return averagePrecision(isClass(y, 1), classColumn(proba, k, 1));
+  const missing: string[] = [];
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    const r = averagePrecision(isClass(y, c), classColumn(proba, k, c));
+    if (Number.isNaN(r.value)) missing.push(names?.[c] ?? `class ${c}`);
+    sum += r.value;
+  }
+  if (missing.length > 0) {
+    return {
+      value: NaN,
+      reason: `Macro PR-AUC is undefined: ${missing.map((m) => `'${m}'`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no rows in the true labels.`,
+    };
+  }
+  return { value: sum / k };
+}
