@@ -241,3 +241,57 @@ describe('previews on a larger file (seattle-weather, 1,461 rows)', () => {
     expect(full.sample.after.rows).toHaveLength(10);
   });
 });
+
+describe('a filter step’s sample rows line up before and after', () => {
+  // Rows 2 and 5 (1-based) have no target; row 14 repeats row 13 exactly.
+  const target = [1, NaN, 0, 1, NaN, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0];
+  const x = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 130, 150];
+  const frame = () =>
+    makeFrame([
+      numericColumn('x', 'number', Float64Array.from(x)),
+      numericColumn('y', 'integer', Float64Array.from(target)),
+    ]);
+
+  it('marks the dropped rows among the first rows and skips them after', () => {
+    const [p] = previewAll(frame(), [
+      { kind: 'rows.drop-missing-target', params: { target: 'y' } },
+    ]);
+    expect(p.rows).toEqual({ before: 15, after: 13 });
+    const { before, after } = p.sample;
+    expect(before.rowNumbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(before.dropped).toEqual([
+      false,
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(after.rowNumbers).toEqual([1, 3, 4, 6, 7, 8, 9, 10]);
+    // The after table holds the same rows' values, not the next rows of the filtered frame.
+    const yAt = after.columns.findIndex((c) => c.name === 'y');
+    expect(after.rows.map((r) => r[yAt])).toEqual([1, 0, 1, 0, 1, 0, 1, 0]);
+  });
+
+  it('shows the first dropped rows further down when the first rows lose none', () => {
+    const [p] = previewAll(frame(), [
+      { kind: 'rows.drop-duplicates', params: { columns: ['x', 'y'] } },
+    ]);
+    expect(p.rows).toEqual({ before: 15, after: 14 });
+    const { before, after } = p.sample;
+    expect(before.rowNumbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14]);
+    expect(before.dropped?.filter(Boolean)).toHaveLength(1);
+    expect(before.dropped?.at(-1)).toBe(true);
+    expect(after.rowNumbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('leaves transform steps’ samples as plain first rows', () => {
+    const [p] = previewAll(frame(), [{ kind: 'scale.standard', params: { columns: ['x'] } }]);
+    expect(p.sample.before.rowNumbers).toBeUndefined();
+    expect(p.sample.before.dropped).toBeUndefined();
+  });
+});

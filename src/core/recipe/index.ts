@@ -39,6 +39,7 @@ export {
   summarizeFitted,
   HISTOGRAM_SAMPLE,
   SAMPLE_ROWS,
+  DROPPED_EXAMPLES,
   type ColumnHistograms,
   type PreviewOptions,
   type SampleTable,

@@ -44,6 +44,13 @@ export interface SampleTable {
   columns: ColumnSchema[];
   /** rows[r][c]: numbers (dates as epoch ms), booleans, text, or null for missing. */
   rows: RowValue[][];
+  /**
+   * A filter's preview only: the 1-based number of each shown row in the step's input, so the
+   * before and after tables line up row by row (the after table skips the dropped ones).
+   */
+  rowNumbers?: number[];
+  /** A filter's before table only: whether each shown row is removed by the step. */
+  dropped?: boolean[];
 }
 
 /** Exact figures of a numeric column over every row (std with n - 1, as the profile). */
@@ -131,6 +138,85 @@ function sampleTable(frame: Frame, names: readonly string[], count: number): Sam
   const rows: RowValue[][] = [];
   for (let i = 0; i < Math.min(count, frame.rows); i++) rows.push(cols.map((c) => cellValue(c, i)));
   return { columns: cols.map((c) => ({ name: c.name, kind: c.kind })), rows };
+}
+
+/** Whether row i of `a` holds the same values as row j of `b` (same columns, same order). */
+function sameRow(a: Frame, i: number, b: Frame, j: number): boolean {
+  for (let c = 0; c < a.columns.length; c++) {
+    const ca = a.columns[c];
+    const cb = b.columns[c];
+    if (isNumericColumn(ca)) {
+      if (!isNumericColumn(cb)) return false;
+      const x = ca.values[i];
+      const y = cb.values[j];
+      if (x !== y && !(x !== x && y !== y)) return false;
+    } else {
+      if (isNumericColumn(cb)) return false;
+      const x = ca.codes[i];
+      const y = cb.codes[j];
+      if (x < 0 !== y < 0) return false;
+      if (x >= 0 && ca.categories[x] !== cb.categories[y]) return false;
+    }
+  }
+  return true;
+}
+
+/** Dropped rows shown after the first rows when none of those was dropped. */
+export const DROPPED_EXAMPLES = 3;
+
+/**
+ * Before / after rows of a filter, lined up: a filter keeps the remaining rows in order, so the
+ * output is a subsequence of the input and a greedy walk finds which input rows went. Shows the
+ * first `count` input rows (dropped ones marked), then up to DROPPED_EXAMPLES later dropped rows
+ * when the first rows lost none, so a person sees what the step removes. Null when the frames do
+ * not have the same columns (not a plain filter).
+ */
+function filterSamples(
+  before: Frame,
+  after: Frame,
+  names: readonly string[],
+  count: number,
+): { before: SampleTable; after: SampleTable } | null {
+  if (
+    before.columns.length !== after.columns.length ||
+    before.columns.some((c, k) => c.name !== after.columns[k].name)
+  ) {
+    return null;
+  }
+  const dropped = before.rows - after.rows;
+  const picks: { row: number; kept: number }[] = [];
+  const wanted = Math.min(DROPPED_EXAMPLES, dropped);
+  let shownDropped = 0;
+  let j = 0;
+  for (let i = 0; i < before.rows; i++) {
+    const first = i < count;
+    if (!first && shownDropped >= wanted) break;
+    const kept = j < after.rows && sameRow(before, i, after, j);
+    if (first || !kept) picks.push({ row: i, kept: kept ? j : -1 });
+    if (kept) j++;
+    else shownDropped++;
+  }
+  const b = columnMap(before);
+  const a = columnMap(after);
+  const pick = (m: Map<string, FrameColumn>) =>
+    names.map((n) => m.get(n)).filter((c): c is FrameColumn => c !== undefined);
+  const bc = pick(b);
+  const ac = pick(a);
+  const schema = bc.map((c) => ({ name: c.name, kind: c.kind }));
+  const keptPicks = picks.filter((p) => p.kept >= 0);
+  return {
+    before: {
+      columns: schema,
+      rows: picks.map((p) => bc.map((c) => cellValue(c, p.row))),
+      rowNumbers: picks.map((p) => p.row + 1),
+      dropped: picks.map((p) => p.kept < 0),
+    },
+    after: {
+      columns: schema,
+      rows: keptPicks.map((p) => ac.map((c) => cellValue(c, p.kept))),
+      rowNumbers: keptPicks.map((p) => p.row + 1),
+    },
+  };
 }
 
 /**
@@ -342,7 +428,14 @@ function describe(
     },
     touched,
     missing,
-    sample: {
+    sample: (role === 'filter'
+      ? filterSamples(
+          before,
+          after,
+          touched.filter((n) => beforeNames.has(n)),
+          options.sampleRows,
+        )
+      : null) ?? {
       before: sampleTable(
         before,
         touched.filter((n) => beforeNames.has(n)),
