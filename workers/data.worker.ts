@@ -61,6 +61,14 @@ export function createDataWorkerApi(core: DataApi) {
 
 export type DataWorkerApi = ReturnType<typeof createDataWorkerApi>;
 
+/** A progress callback whose failures (the page went away) never fail the job it reports on. */
+function quietly(onProgress: (p: PrepProgress) => unknown) {
+  return (p: PrepProgress) =>
+    void Promise.resolve()
+      .then(() => onProgress(p))
+      .catch(() => undefined);
+}
+
 /** Recipes (issue 3): auto-prepare, step previews, applying a recipe as a new dataset. */
 export function createPrepWorkerApi(prep: PrepApi) {
   return {
@@ -75,8 +83,9 @@ export function createPrepWorkerApi(prep: PrepApi) {
       datasetId: string,
       recipe: unknown,
       options?: Omit<PreviewOptions, 'seed'>,
+      onProgress: (p: PrepProgress) => unknown = () => undefined,
     ) {
-      return prep.previewRecipe(jobId, datasetId, recipe, options);
+      return prep.previewRecipe(jobId, datasetId, recipe, options, quietly(onProgress));
     },
     applyRecipe(
       datasetId: string,
@@ -85,12 +94,7 @@ export function createPrepWorkerApi(prep: PrepApi) {
       jobId?: string,
       onProgress: (p: PrepProgress) => unknown = () => undefined,
     ) {
-      // Failures of the callback (page gone) must not fail the job.
-      const report = (p: PrepProgress) =>
-        void Promise.resolve()
-          .then(() => onProgress(p))
-          .catch(() => undefined);
-      return prep.applyRecipe(datasetId, recipe, name, jobId, report);
+      return prep.applyRecipe(datasetId, recipe, name, jobId, quietly(onProgress));
     },
   };
 }

@@ -68,8 +68,9 @@ test('a slow preview on 200k rows shows progress and Cancel; cancelling leaves t
   if (await cancel.isVisible()) {
     // What is being computed, for how long, and the way out.
     await expect(page.getByTestId('preview-progress')).toContainText(
-      'Previewing 7 steps on 200,000 rows in the background',
+      /Previewing step [1-7] of 7 on 200,000 rows in the background/,
     );
+    await expect(page.getByTestId('preview-progress-bar')).toHaveAttribute('max', '7');
     await page.screenshot({ path: resolve(ROOT, 'test-results/prepare-cancel.png') });
     // The preview may end between the check and the click: then there is nothing to cancel.
     clicked = await cancel

@@ -69,8 +69,22 @@ for (const make of [inProcess, overComlink]) {
 
     it('previews every step on the whole dataset', async () => {
       const recipe = await t.api.autoRecipe(weather.id, 'weather');
-      const previews = await t.api.previewRecipe('p1', weather.id, recipe);
+      const progress: PrepProgress[] = [];
+      const previews = await t.api.previewRecipe(
+        'p1',
+        weather.id,
+        recipe,
+        {},
+        t.callback((p: PrepProgress) => void progress.push(p)),
+      );
       expect(previews.map((p) => p.kind)).toEqual(recipe.steps.map((s) => s.kind));
+      // Step by step, so the UI can say which step is running.
+      const n = recipe.steps.length;
+      await expect.poll(() => progress.length).toBe(n + 2);
+      expect(progress[0]).toEqual({ phase: 'loading' });
+      expect(progress.slice(1)).toEqual(
+        Array.from({ length: n + 1 }, (_, done) => ({ phase: 'previewing', done, total: n })),
+      );
       expect(previews[0]).toMatchObject({
         role: 'filter',
         rows: { before: 1461, after: 1461 },

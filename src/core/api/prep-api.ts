@@ -43,8 +43,8 @@ export interface DatasetLineage {
 export type PreparedDatasetMeta = DatasetMeta & { lineage: DatasetLineage };
 
 export interface PrepProgress {
-  phase: 'loading' | 'fitting' | 'storing';
-  /** Steps fitted so far, and in all ('fitting' only). */
+  phase: 'loading' | 'fitting' | 'previewing' | 'storing';
+  /** Steps fitted (or previewed) so far, and in all ('fitting' and 'previewing' only). */
   done?: number;
   total?: number;
 }
@@ -147,18 +147,23 @@ export function createPrepApi(deps: DataApiDeps) {
       datasetId: string,
       recipeJson: unknown,
       options: Omit<PreviewOptions, 'seed'> = {},
+      onProgress?: (p: PrepProgress) => void,
     ): Promise<StepPreview[]> {
       const check = checker(jobId, 'The preview');
       try {
         const recipe = parseRecipe(recipeJson);
+        onProgress?.({ phase: 'loading' });
         const frame = await loadFrame(await loadMeta(datasetId));
         checkRecipeData(frame, recipe);
         const out: StepPreview[] = [];
+        const total = recipe.steps.length;
         const steps = previewSteps(recipeInput(frame, recipe), recipe.steps, {
           ...options,
           seed: recipe.seed,
         });
         for (;;) {
+          // Step by step, so the UI can say which one is running (each is one event-loop turn).
+          onProgress?.({ phase: 'previewing', done: out.length, total });
           await check();
           const next = steps.next();
           if (next.done) break;

@@ -53,6 +53,8 @@ export interface PreviewRun {
   /** Steps sent to the worker, and when (Date.now()): the busy line says what it is doing. */
   steps: number;
   startedAt: number;
+  /** Steps previewed so far (the worker reports each), for the progress bar. */
+  done: number;
 }
 
 function blankRecipe(): Recipe {
@@ -412,7 +414,14 @@ export class RecipeState {
       return;
     }
     const jobId = newJobId();
-    this.previewing = { jobId, key, slow: false, steps: steps.length, startedAt: Date.now() };
+    this.previewing = {
+      jobId,
+      key,
+      slow: false,
+      steps: steps.length,
+      startedAt: Date.now(),
+      done: 0,
+    };
     clearTimeout(this.#slowTimer);
     this.#slowTimer = setTimeout(() => {
       if (this.previewing?.jobId === jobId) this.previewing = { ...this.previewing, slow: true };
@@ -422,6 +431,12 @@ export class RecipeState {
         jobId,
         this.datasetId,
         snapshot({ ...recipe, steps }),
+        {},
+        this.#store.worker.progress<PrepProgress>((p) => {
+          const run = this.previewing;
+          if (run?.jobId === jobId && p.phase === 'previewing' && p.done !== undefined)
+            this.previewing = { ...run, done: p.done };
+        }),
       );
       if (this.previewing?.jobId !== jobId) return; // superseded or cancelled
       this.previews = { key, roles, steps, list };
