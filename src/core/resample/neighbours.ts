@@ -1,0 +1,326 @@
+// Exact k-nearest-neighbour search within one set of points (every row's k nearest other rows), for
+// SMOTE (within a class) and Tomek links (1-NN over all rows). Pure TypeScript over Float64Array,
+// in bounded memory: rows are taken in blocks, squared distances come from ‖a‖² + ‖b‖² − 2a·b
+// (four dot products at a time, so each value of a is loaded once per four rows of b), each pair
+// is computed once and offered to both rows, and every row keeps a sorted k-best list. Between
+// blocks the search reports progress and checks for cancellation. The kept neighbours are then
+// re-measured exactly (Σ(a − b)²) and ordered by (distance, index): on equal distances the lower
+// row index wins, as scikit-learn's NearestNeighbors does, so Tomek links agree with it.
+import { BenchtopError } from '../errors';
+
+/** Points as a row-major matrix, optionally with categorical codes (SMOTE-NC). */
+export interface PointSet {
+  rows: number;
+  dims: number;
+  /** rows × dims, row-major. */
+  values: Float64Array;
+  /** Number of categorical values per row (0 when absent). */
+  cats?: number;
+  /** rows × cats, row-major codes; two rows differing in one adds `mismatch` to the squared distance. */
+  codes?: Int32Array;
+  mismatch?: number;
+}
+
+export interface SearchHooks {
+  onProgress?(fraction: number): void;
+  isCancelled?(): boolean;
+}
+
+/** rows × k, row-major: the k nearest other rows of each row, nearest first; squared distances. */
+export interface Neighbours {
+  k: number;
+  index: Int32Array;
+  distance: Float64Array;
+}
+
+export function cancelledResample(): BenchtopError {
+  return new BenchtopError('cancelled', 'Resampling was cancelled. Nothing was changed.');
+}
+
+/** Rows per block: a block of 256 rows × 30 doubles (60 KB) stays in cache while it is reused. */
+const BLOCK = 256;
+
+function squaredNorms(values: Float64Array, rows: number, dims: number): Float64Array {
+  const out = new Float64Array(rows);
+  for (let i = 0, o = 0; i < rows; i++, o += dims) {
+    let s = 0;
+    for (let f = 0; f < dims; f++) s += values[o + f] * values[o + f];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Inserts (d, j) into row r's sorted list when it beats the current k-th; equal distances keep the earlier (lower) index first. */
+function offer(
+  bestD: Float64Array,
+  bestI: Int32Array,
+  k: number,
+  r: number,
+  j: number,
+  d: number,
+): void {
+  const base = r * k;
+  let p = base + k - 1;
+  if (!(d < bestD[p])) return;
+  while (p > base && bestD[p - 1] > d) {
+    bestD[p] = bestD[p - 1];
+    bestI[p] = bestI[p - 1];
+    p--;
+  }
+  bestD[p] = d;
+  bestI[p] = j;
+}
+
+function mismatches(codes: Int32Array, cats: number, a: number, b: number): number {
+  let m = 0;
+  const oa = a * cats;
+  const ob = b * cats;
+  for (let c = 0; c < cats; c++) if (codes[oa + c] !== codes[ob + c]) m++;
+  return m;
+}
+
+/**
+ * Off-diagonal blocks (every j after every i): two rows of a against four rows of b per pass, eight
+ * dot products from six loads per feature. Returns the first row of a it did not handle.
+ */
+function pairKernel(
+  p: PointSet,
+  norms: Float64Array,
+  bestD: Float64Array,
+  bestI: Int32Array,
+  k: number,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
+): number {
+  const x = p.values;
+  const dims = p.dims;
+  const last = k - 1;
+  let i = i0;
+  for (; i + 1 < i1; i += 2) {
+    const a0 = i * dims;
+    const a1 = a0 + dims;
+    const ni0 = norms[i];
+    const ni1 = norms[i + 1];
+    let j = j0;
+    for (; j + 3 < j1; j += 4) {
+      const b0 = j * dims;
+      const b1 = b0 + dims;
+      const b2 = b1 + dims;
+      const b3 = b2 + dims;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let f = 0; f < dims; f++) {
+        const u = x[a0 + f];
+        const v = x[a1 + f];
+        const w0 = x[b0 + f];
+        const w1 = x[b1 + f];
+        const w2 = x[b2 + f];
+        const w3 = x[b3 + f];
+        s00 += u * w0;
+        s01 += u * w1;
+        s02 += u * w2;
+        s03 += u * w3;
+        s10 += v * w0;
+        s11 += v * w1;
+        s12 += v * w2;
+        s13 += v * w3;
+      }
+      const t0 = i * k + last;
+      const t1 = t0 + k;
+      const n0 = norms[j];
+      const n1 = norms[j + 1];
+      const n2 = norms[j + 2];
+      const n3 = norms[j + 3];
+      let d = ni0 + n0 - 2 * s00;
+      if (d < bestD[t0]) offer(bestD, bestI, k, i, j, d);
+      if (d < bestD[j * k + last]) offer(bestD, bestI, k, j, i, d);
+      d = ni0 + n1 - 2 * s01;
+      if (d < bestD[t0]) offer(bestD, bestI, k, i, j + 1, d);
+      if (d < bestD[(j + 1) * k + last]) offer(bestD, bestI, k, j + 1, i, d);
+      d = ni0 + n2 - 2 * s02;
+      if (d < bestD[t0]) offer(bestD, bestI, k, i, j + 2, d);
+      if (d < bestD[(j + 2) * k + last]) offer(bestD, bestI, k, j + 2, i, d);
+      d = ni0 + n3 - 2 * s03;
+      if (d < bestD[t0]) offer(bestD, bestI, k, i, j + 3, d);
+      if (d < bestD[(j + 3) * k + last]) offer(bestD, bestI, k, j + 3, i, d);
+      // Row i + 1 after row i: each row of b still receives its candidates in increasing order.
+      d = ni1 + n0 - 2 * s10;
+      if (d < bestD[t1]) offer(bestD, bestI, k, i + 1, j, d);
+      if (d < bestD[j * k + last]) offer(bestD, bestI, k, j, i + 1, d);
+      d = ni1 + n1 - 2 * s11;
+      if (d < bestD[t1]) offer(bestD, bestI, k, i + 1, j + 1, d);
+      if (d < bestD[(j + 1) * k + last]) offer(bestD, bestI, k, j + 1, i + 1, d);
+      d = ni1 + n2 - 2 * s12;
+      if (d < bestD[t1]) offer(bestD, bestI, k, i + 1, j + 2, d);
+      if (d < bestD[(j + 2) * k + last]) offer(bestD, bestI, k, j + 2, i + 1, d);
+      d = ni1 + n3 - 2 * s13;
+      if (d < bestD[t1]) offer(bestD, bestI, k, i + 1, j + 3, d);
+      if (d < bestD[(j + 3) * k + last]) offer(bestD, bestI, k, j + 3, i + 1, d);
+    }
+    for (; j < j1; j++) {
+      const b = j * dims;
+      let s0 = 0;
+      let s1 = 0;
+      for (let f = 0; f < dims; f++) {
+        s0 += x[a0 + f] * x[b + f];
+        s1 += x[a1 + f] * x[b + f];
+      }
+      let d = ni0 + norms[j] - 2 * s0;
+      if (d < bestD[i * k + last]) offer(bestD, bestI, k, i, j, d);
+      if (d < bestD[j * k + last]) offer(bestD, bestI, k, j, i, d);
+      d = ni1 + norms[j] - 2 * s1;
+      if (d < bestD[(i + 1) * k + last]) offer(bestD, bestI, k, i + 1, j, d);
+      if (d < bestD[j * k + last]) offer(bestD, bestI, k, j, i + 1, d);
+    }
+  }
+  return i;
+}
+
+/** Every pair (i, j) with i in [i0, i1), j in [j0, j1), j > i: distance offered to both rows. */
+function blockPairs(
+  p: PointSet,
+  norms: Float64Array,
+  bestD: Float64Array,
+  bestI: Int32Array,
+  k: number,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
+): void {
+  const x = p.values;
+  const dims = p.dims;
+  const cats = p.cats ?? 0;
+  const codes = p.codes;
+  const penalty = p.mismatch ?? 0;
+  // Numeric-only blocks wholly after the rows of a go through the faster 2 × 4 kernel.
+  const start = !codes && j0 >= i1 ? pairKernel(p, norms, bestD, bestI, k, i0, i1, j0, j1) : i0;
+  for (let i = start; i < i1; i++) {
+    const a = i * dims;
+    const ni = norms[i];
+    let j = j0 > i ? j0 : i + 1;
+    // Four rows of b per pass over a.
+    for (; j + 3 < j1; j += 4) {
+      const b0 = j * dims;
+      const b1 = b0 + dims;
+      const b2 = b1 + dims;
+      const b3 = b2 + dims;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let f = 0; f < dims; f++) {
+        const v = x[a + f];
+        s0 += v * x[b0 + f];
+        s1 += v * x[b1 + f];
+        s2 += v * x[b2 + f];
+        s3 += v * x[b3 + f];
+      }
+      let d0 = ni + norms[j] - 2 * s0;
+      let d1 = ni + norms[j + 1] - 2 * s1;
+      let d2 = ni + norms[j + 2] - 2 * s2;
+      let d3 = ni + norms[j + 3] - 2 * s3;
+      if (codes) {
+        d0 += penalty * mismatches(codes, cats, i, j);
+        d1 += penalty * mismatches(codes, cats, i, j + 1);
+        d2 += penalty * mismatches(codes, cats, i, j + 2);
+        d3 += penalty * mismatches(codes, cats, i, j + 3);
+      }
+      // Most pairs beat neither row's k-th best: test before calling.
+      const last = k - 1;
+      if (d0 < bestD[i * k + last]) offer(bestD, bestI, k, i, j, d0);
+      if (d0 < bestD[j * k + last]) offer(bestD, bestI, k, j, i, d0);
+      if (d1 < bestD[i * k + last]) offer(bestD, bestI, k, i, j + 1, d1);
+      if (d1 < bestD[(j + 1) * k + last]) offer(bestD, bestI, k, j + 1, i, d1);
+      if (d2 < bestD[i * k + last]) offer(bestD, bestI, k, i, j + 2, d2);
+      if (d2 < bestD[(j + 2) * k + last]) offer(bestD, bestI, k, j + 2, i, d2);
+      if (d3 < bestD[i * k + last]) offer(bestD, bestI, k, i, j + 3, d3);
+      if (d3 < bestD[(j + 3) * k + last]) offer(bestD, bestI, k, j + 3, i, d3);
+    }
+    for (; j < j1; j++) {
+      const b = j * dims;
+      let s = 0;
+      for (let f = 0; f < dims; f++) s += x[a + f] * x[b + f];
+      let d = ni + norms[j] - 2 * s;
+      if (codes) d += penalty * mismatches(codes, cats, i, j);
+      offer(bestD, bestI, k, i, j, d);
+      offer(bestD, bestI, k, j, i, d);
+    }
+  }
+}
+
+/** The exact squared distance between rows a and b. */
+export function squaredDistance(p: PointSet, a: number, b: number): number {
+  const x = p.values;
+  const dims = p.dims;
+  let s = 0;
+  for (let f = 0, oa = a * dims, ob = b * dims; f < dims; f++) {
+    const d = x[oa + f] - x[ob + f];
+    s += d * d;
+  }
+  if (p.codes && p.cats) s += (p.mismatch ?? 0) * mismatches(p.codes, p.cats, a, b);
+  return s;
+}
+
+/** Re-measures each row's kept neighbours exactly and orders them by (distance, index). */
+function refine(p: PointSet, k: number, bestD: Float64Array, bestI: Int32Array): void {
+  const order = new Array<number>(k);
+  const d = new Float64Array(k);
+  const idx = new Int32Array(k);
+  for (let r = 0; r < p.rows; r++) {
+    const base = r * k;
+    for (let t = 0; t < k; t++) {
+      idx[t] = bestI[base + t];
+      d[t] = squaredDistance(p, r, idx[t]);
+      order[t] = t;
+    }
+    order.sort((u, v) => d[u] - d[v] || idx[u] - idx[v]);
+    for (let t = 0; t < k; t++) {
+      bestI[base + t] = idx[order[t]];
+      bestD[base + t] = d[order[t]];
+    }
+  }
+}
+
+/**
+ * The k nearest other rows of every row (self excluded by index, so a duplicate row is a
+ * neighbour at distance 0). Needs rows > k. Memory: the points, the result (rows × k) and
+ * nothing per pair.
+ */
+export function nearestNeighbours(p: PointSet, k: number, hooks: SearchHooks = {}): Neighbours {
+  const rows = p.rows;
+  if (!Number.isInteger(k) || k < 1 || k >= rows) {
+    throw new BenchtopError(
+      'internal',
+      `nearestNeighbours needs 1 <= k < rows (k = ${k}, rows = ${rows}).`,
+    );
+  }
+  const norms = squaredNorms(p.values, rows, p.dims);
+  const bestD = new Float64Array(rows * k).fill(Infinity);
+  const bestI = new Int32Array(rows * k).fill(-1);
+  const blocks = Math.ceil(rows / BLOCK);
+  // Work in block i is proportional to the rows after it: report the share of pairs done.
+  const totalPairs = (rows * (rows - 1)) / 2;
+  let donePairs = 0;
+  for (let bi = 0; bi < blocks; bi++) {
+    if (hooks.isCancelled?.()) throw cancelledResample();
+    const i0 = bi * BLOCK;
+    const i1 = Math.min(rows, i0 + BLOCK);
+    for (let j0 = i0; j0 < rows; j0 += BLOCK) {
+      blockPairs(p, norms, bestD, bestI, k, i0, i1, j0, Math.min(rows, j0 + BLOCK));
+    }
+    const m = i1 - i0;
+    donePairs += m * (rows - i1) + (m * (m - 1)) / 2;
+    hooks.onProgress?.(totalPairs > 0 ? donePairs / totalPairs : 1);
+  }
+  refine(p, k, bestD, bestI);
+  return { k, index: bestI, distance: bestD };
+}
