@@ -1,0 +1,479 @@
+// Cross-validation (DESIGN.md §2, "nothing is fitted on data it will be scored on"): the rows are
+// split into folds as indices first; then, for each fold, the recipe's steps are fitted on the
+// training rows only (filters run there only), the optional sampler resamples the prepared
+// training frame, the model is trained on it, and the fitted steps are replayed on the untouched
+// test rows with `inference: true` (no filters: every test row is kept) before scoring. Test rows
+// without a target are left out of the score. The model comes through the ModelTrainer interface,
+// so this loop runs (and is tested) without tfjs; the tfjs models plug in behind it.
+import { BenchtopError, toBenchtopError } from '../errors';
+import { findColumn, isNumericColumn, takeRows, type Frame, type FrameColumn } from '../data/frame';
+import {
+  addConfusion,
+  classificationReport,
+  regressionReport,
+  type ClassificationReport,
+  type ConfusionMatrix,
+  type RegressionReport,
+} from '../metrics';
+import { applyRecipe, fitRecipe, type FittedRecipe } from '../recipe/run';
+import type { Recipe } from '../recipe/recipe';
+import { createRng } from '../rng';
+import {
+  makeFolds,
+  parseValidationSpec,
+  type FoldPlan,
+  type KeyColumn,
+  type SplitInputs,
+  type ValidationSpec,
+} from '../split';
+import { encodeTarget, labelMapping, regressionTarget, type LabelMapping } from './labels';
+import { toMatrix } from './matrix';
+import { meanCurves, summarize, type MeanClassCurves, type MetricSummary } from './summary';
+
+export type Task = 'classification' | 'regression';
+
+/** What a model trains on (the same shape as src/core/models' TrainingData). */
+export interface TrainingData {
+  /** rows × cols, row-major. */
+  X: Float32Array;
+  rows: number;
+  cols: number;
+  /** Classification: class indices 0..classes-1. Regression: the target values. */
+  y: Int32Array | Float64Array;
+  /** Classification: the number of classes. */
+  classes?: number;
+  featureNames: readonly string[];
+  classNames?: readonly string[];
+  targetName: string;
+}
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+}
+
+export interface TrainerOptions {
+  seed: number;
+  onEpoch?: (report: EpochReport) => void;
+  isCancelled?: () => boolean;
+}
+
+/** A model fitted on one training fold. */
+export interface FoldModel {
+  /** Classification: rows × classes probabilities, row-major. Regression: one value per row. */
+  predict(X: Float32Array, rows: number): Promise<Float64Array> | Float64Array;
+  dispose(): void;
+}
+
+/** Trains a model on a prepared training fold; the tfjs models implement it (src/core/models). */
+export interface ModelTrainer {
+  fit(data: TrainingData, options: TrainerOptions): Promise<FoldModel>;
+}
+
+export interface ResampleContext {
+  seed: number;
+  rng: () => number;
+  /** 0-based fold number (over all repeats). */
+  fold: number;
+}
+
+/** Resamples the prepared training frame (never the test rows). The sampler registry plugs in here. */
+export type ResampleHook = (
+  frame: Frame,
+  target: string,
+  ctx: ResampleContext,
+) => Frame | Promise<Frame>;
+
+export type Stage = 'split' | 'prepare' | 'resample' | 'train' | 'score' | 'done';
+
+export interface CvProgress {
+  stage: Stage;
+  /** 1-based fold number over all repeats (0 while splitting). */
+  fold: number;
+  folds: number;
+}
+
+export interface CrossValidateOptions {
+  trainer: ModelTrainer;
+  /** Defaults to recipe.validation, then to stratified 5-fold (classification) or 5-fold. */
+  validation?: ValidationSpec | Record<string, unknown>;
+  /** Binary tasks: the label scored as positive (default: the minority class). */
+  positive?: string;
+  resample?: ResampleHook;
+  /** Predefined folds: the fold-id column (overrides validation.column). Never a feature. */
+  foldColumn?: string;
+  onProgress?: (p: CvProgress) => void;
+  /** Live loss curves: fold is 1-based. */
+  onEpoch?: (fold: number, report: EpochReport) => void;
+  /** Checked between folds and stages (and passed to the trainer). */
+  isCancelled?: () => boolean;
+}
+
+export interface FoldResult {
+  /** 0-based fold within its repeat, and the repeat. */
+  index: number;
+  repeat: number;
+  trainRows: number;
+  /** Training rows the model saw (after filters and resampling). */
+  fittedRows: number;
+  testRows: number;
+  /** Test rows scored (those with a target). */
+  scoredRows: number;
+  report: ClassificationReport | RegressionReport;
+  /** Row numbers (of the input frame) that were scored, and their predictions (row-major). */
+  scored: Int32Array;
+  predictions: Float64Array;
+}
+
+export interface CrossValidationResult {
+  task: Task;
+  validation: ValidationSpec;
+  target: string;
+  features: string[];
+  /** Classification: class index -> label, counts, the positive class. */
+  labels: LabelMapping | null;
+  folds: FoldResult[];
+  /** Every metric's mean ± std (ddof = 0) over folds. */
+  metrics: Record<string, MetricSummary>;
+  /** Classification: summed over all folds (and repeats). */
+  confusion: ConfusionMatrix | null;
+  /** Classification: per-class (binary: the positive class) mean ROC and PR curves over folds. */
+  curves: MeanClassCurves[];
+  /** Metrics of all out-of-fold predictions pooled together (pooled ROC / PR curves too). */
+  pooled: ClassificationReport | RegressionReport;
+  /** Rows in no fold (no fold id, group or date). */
+  excluded: number;
+  notes: string[];
+}
+
+function cancelledCv(): BenchtopError {
+  return new BenchtopError('cancelled', 'The cross-validation was cancelled. Nothing was stored.');
+}
+
+/** "Fold 2 of 5: ..." before a message, so a person knows where it happened. */
+function inFold<T>(fold: number, folds: number, what: string, fn: () => Promise<T>): Promise<T> {
+  return fn().catch((err: unknown) => {
+    const e = toBenchtopError(err, `Fold ${fold} of ${folds} (${what})`);
+    if (e.code === 'cancelled' || e.details.fold !== undefined) throw e;
+    const message = e.message.startsWith(`Fold ${fold} of`)
+      ? e.message
+      : `Fold ${fold} of ${folds} (${what}): ${e.message}`;
+    throw new BenchtopError(e.code, message, { ...e.details, fold });
+  });
+}
+
+function keyColumn(frame: Frame, name: string, role: string): KeyColumn {
+  const c = findColumn(frame, name);
+  if (!c) {
+    throw new BenchtopError(
+      'invalid-argument',
+      `The ${role} column '${name}' is not in this dataset.`,
+      { column: name },
+    );
+  }
+  return isNumericColumn(c) ? c.values : { codes: c.codes, categories: c.categories };
+}
+
+function dateValues(frame: Frame, name: string): Float64Array {
+  const c = findColumn(frame, name);
+  if (!c) {
+    throw new BenchtopError(
+      'invalid-argument',
+      `The date column '${name}' is not in this dataset.`,
+      { column: name },
+    );
+  }
+  if (!isNumericColumn(c)) {
+    throw new BenchtopError(
+      'invalid-argument',
+      `A time-series split orders rows by '${name}', but it is ${c.kind}: change its type to date (or a number such as a year) first.`,
+      { column: name },
+    );
+  }
+  return c.values;
+}
+
+/** The validation to use: the option, the recipe's, or the default for the task. */
+export function resolveValidation(
+  recipe: Recipe,
+  task: Task,
+  options: Pick<CrossValidateOptions, 'validation' | 'foldColumn'>,
+): ValidationSpec {
+  if (options.foldColumn !== undefined) {
+    return parseValidationSpec({
+      ...(options.validation ?? {}),
+      kind: 'predefined',
+      column: options.foldColumn,
+    });
+  }
+  const raw = options.validation ??
+    recipe.validation ?? { kind: task === 'classification' ? 'stratified-kfold' : 'kfold' };
+  return parseValidationSpec(raw);
+}
+
+/** Derives a per-fold seed, so each fold's model and sampler draw different numbers. */
+function foldSeed(seed: number, fold: number): number {
+  return (seed ^ Math.imul(fold + 1, 0x85ebca6b)) >>> 0;
+}
+
+export async function crossValidate(
+  frame: Frame,
+  recipe: Recipe,
+  options: CrossValidateOptions,
+): Promise<CrossValidationResult> {
+  const target = recipe.target;
+  if (target === null) {
+    throw new BenchtopError(
+      'invalid-argument',
+      'Choose a target column to predict before cross-validating.',
+    );
+  }
+  const targetColumn: FrameColumn | undefined = findColumn(frame, target);
+  if (!targetColumn) {
+    throw new BenchtopError(
+      'invalid-argument',
+      `The target column '${target}' is not in this dataset. Choose another target.`,
+      { column: target },
+    );
+  }
+  const task: Task =
+    recipe.task ??
+    (isNumericColumn(targetColumn) && targetColumn.kind !== 'boolean'
+      ? 'regression'
+      : 'classification');
+  const checkCancel = (): void => {
+    if (options.isCancelled?.()) throw cancelledCv();
+  };
+  const validation = resolveValidation(recipe, task, options);
+
+  // Label mapping over the whole dataset: every fold scores the same class indices.
+  const mapping = task === 'classification' ? labelMapping(targetColumn, options.positive) : null;
+  const yAll = mapping ? encodeTarget(targetColumn, mapping) : regressionTarget(targetColumn);
+
+  // Columns that drive the split are not features.
+  const exclude: string[] = [];
+  const inputs: SplitInputs = { rows: frame.rows, classNames: mapping?.labels, columns: {} };
+  if (mapping) inputs.y = yAll as Int32Array;
+  if (validation.kind === 'group-kfold') {
+    const name = validation.column ?? recipe.roles.group;
+    if (name !== undefined) {
+      inputs.groups = keyColumn(frame, name, 'group');
+      inputs.columns!.groups = name;
+      exclude.push(name);
+    }
+  } else if (validation.kind === 'time-series') {
+    const name = validation.column ?? recipe.roles.date;
+    if (name !== undefined) {
+      inputs.dates = dateValues(frame, name);
+      inputs.columns!.dates = name;
+    }
+  } else if (validation.kind === 'predefined') {
+    const name = validation.column;
+    if (name !== undefined) {
+      inputs.foldIds = keyColumn(frame, name, 'fold');
+      inputs.columns!.foldIds = name;
+      exclude.push(name);
+    }
+  }
+  if (task === 'regression' && validation.kind.includes('stratified')) {
+    throw new BenchtopError(
+      'invalid-argument',
+      `A ${validation.kind} split keeps class proportions, which a regression target does not have: use 'kfold'.`,
+    );
+  }
+  options.onProgress?.({ stage: 'split', fold: 0, folds: 0 });
+  const plan: FoldPlan = makeFolds(validation, inputs, recipe.seed);
+  const total = plan.folds.length;
+  const notes = [...plan.notes];
+  const k = mapping ? mapping.labels.length : 1;
+  const results: FoldResult[] = [];
+  let features: string[] = [];
+
+  for (let f = 0; f < total; f++) {
+    const fold = plan.folds[f];
+    const number = f + 1;
+    const progress = (stage: Stage): void => {
+      checkCancel();
+      options.onProgress?.({ stage, fold: number, folds: total });
+    };
+    progress('prepare');
+    const trainFrame = takeRows(frame, fold.train);
+    const fitted: FittedRecipe = await inFold(number, total, 'preparing the training rows', () =>
+      fitRecipe(trainFrame, recipe, { beforeStep: checkCancel }),
+    );
+    let prepared = fitted.frame;
+    if (options.resample) {
+      progress('resample');
+      const seed = foldSeed(recipe.seed, f);
+      const resample = options.resample;
+      prepared = await inFold(number, total, 'resampling the training rows', async () =>
+        resample(prepared, target, { seed, rng: createRng(seed), fold: f }),
+      );
+    }
+
+    progress('train');
+    const preparedTarget = findColumn(prepared, target);
+    if (!preparedTarget) {
+      throw new BenchtopError(
+        'invalid-argument',
+        `Fold ${number} of ${total}: a preparation step removed the target column '${target}'. Take it out of the step's columns.`,
+        { column: target, fold: number },
+      );
+    }
+    const yTrainAll = mapping
+      ? encodeTarget(preparedTarget, mapping)
+      : regressionTarget(preparedTarget);
+    // Rows whose target is still missing cannot be learned from (a recipe without the
+    // "Drop rows with a missing target" step): they are left out of the model's rows.
+    const keep: number[] = [];
+    for (let i = 0; i < prepared.rows; i++)
+      if (mapping ? yTrainAll[i] >= 0 : yTrainAll[i] === yTrainAll[i]) keep.push(i);
+    if (keep.length === 0) {
+      throw new BenchtopError(
+        'no-rows',
+        `Fold ${number} of ${total}: no training row is left with a target after the preparation steps.`,
+        { fold: number },
+      );
+    }
+    const keepRows = Int32Array.from(keep);
+    const train = await inFold(number, total, 'building the training matrix', async () =>
+      toMatrix(prepared, target, { exclude, rows: keepRows }),
+    );
+    features = train.features;
+    const yTrain = mapping
+      ? Int32Array.from(keep, (i) => yTrainAll[i])
+      : Float64Array.from(keep, (i) => yTrainAll[i]);
+    const model = await inFold(number, total, 'training the model', () =>
+      options.trainer.fit(
+        {
+          X: train.X,
+          rows: train.rows,
+          cols: train.cols,
+          y: yTrain,
+          ...(mapping ? { classes: k, classNames: mapping.labels } : {}),
+          featureNames: train.features,
+          targetName: target,
+        },
+        {
+          seed: foldSeed(recipe.seed, f),
+          onEpoch: options.onEpoch ? (r) => options.onEpoch!(number, r) : undefined,
+          isCancelled: options.isCancelled,
+        },
+      ),
+    );
+    let predictions: Float64Array;
+    let scored: Int32Array;
+    let yTest: Int32Array | Float64Array;
+    try {
+      progress('score');
+      const testFrame = takeRows(frame, fold.test);
+      const testPrepared = await inFold(number, total, 'preparing the test rows', async () =>
+        applyRecipe(testFrame, fitted, { inference: true }),
+      );
+      // Score only test rows that have a target (the test fold is never filtered, so its rows line
+      // up with fold.test one to one).
+      const present: number[] = [];
+      for (let j = 0; j < fold.test.length; j++) {
+        const v = yAll[fold.test[j]];
+        if (mapping ? v >= 0 : v === v) present.push(j);
+      }
+      const local = Int32Array.from(present);
+      const test = await inFold(number, total, 'building the test matrix', async () =>
+        toMatrix(testPrepared, target, { exclude, rows: local, features: train.features }),
+      );
+      predictions = await inFold(number, total, 'predicting the test rows', async () =>
+        model.predict(test.X, test.rows),
+      );
+      scored = Int32Array.from(present, (j) => fold.test[j]);
+      yTest = mapping
+        ? Int32Array.from(scored, (i) => yAll[i])
+        : Float64Array.from(scored, (i) => yAll[i]);
+    } finally {
+      model.dispose();
+    }
+    const expected = scored.length * (mapping ? k : 1);
+    if (predictions.length !== expected) {
+      throw new BenchtopError(
+        'internal',
+        `Fold ${number} of ${total}: the model returned ${predictions.length} values for ${scored.length} rows (expected ${expected}).`,
+      );
+    }
+    if (scored.length === 0) {
+      throw new BenchtopError(
+        'no-rows',
+        `Fold ${number} of ${total} has no test row with a target to score.`,
+        { fold: number },
+      );
+    }
+    const report = mapping
+      ? classificationReport(yTest as Int32Array, predictions, k, {
+          positive: mapping.positive ?? undefined,
+          names: mapping.labels,
+        })
+      : regressionReport(yTest, predictions);
+    results.push({
+      index: fold.index,
+      repeat: fold.repeat,
+      trainRows: fold.train.length,
+      fittedRows: train.rows,
+      testRows: fold.test.length,
+      scoredRows: scored.length,
+      report,
+      scored,
+      predictions,
+    });
+  }
+
+  checkCancel();
+  options.onProgress?.({ stage: 'done', fold: total, folds: total });
+  const names = Object.keys(results[0].report.metrics);
+  const metrics: Record<string, MetricSummary> = {};
+  for (const name of names) metrics[name] = summarize(results.map((r) => r.report.metrics[name]));
+  for (const name of names) {
+    if (metrics[name].folds < results.length) {
+      const why = results.map((r) => r.report.undefined[name]).find((w) => w !== undefined);
+      notes.push(
+        `${name} is undefined in ${results.length - metrics[name].folds} of ${results.length} folds${why ? ` (${why})` : ''}; its mean is over the other folds.`,
+      );
+    }
+  }
+  // Pooled out-of-fold predictions (rows of a repeated CV appear once per repeat).
+  const pooledRows = results.reduce((s, r) => s + r.scored.length, 0);
+  const pooledPred = new Float64Array(pooledRows * (mapping ? k : 1));
+  const pooledY = mapping ? new Int32Array(pooledRows) : new Float64Array(pooledRows);
+  let at = 0;
+  for (const r of results) {
+    pooledPred.set(r.predictions, at * (mapping ? k : 1));
+    r.scored.forEach((i, j) => (pooledY[at + j] = yAll[i]));
+    at += r.scored.length;
+  }
+  let confusion: ConfusionMatrix | null = null;
+  let curves: MeanClassCurves[] = [];
+  let pooled: ClassificationReport | RegressionReport;
+  if (mapping) {
+    const reports = results.map((r) => r.report as ClassificationReport);
+    confusion = reports.map((r) => r.confusion).reduce(addConfusion);
+    curves = meanCurves(reports.map((r) => r.curves));
+    pooled = classificationReport(pooledY as Int32Array, pooledPred, k, {
+      positive: mapping.positive ?? undefined,
+      names: mapping.labels,
+    });
+  } else {
+    pooled = regressionReport(pooledY, pooledPred);
+  }
+  return {
+    task,
+    validation,
+    target,
+    features,
+    labels: mapping,
+    folds: results,
+    metrics,
+    confusion,
+    curves,
+    pooled,
+    excluded: plan.excluded,
+    notes,
+  };
+}
