@@ -61,14 +61,13 @@ function categoricalPart(
       }
       return { codes, cats, mismatch };
     },
-    vote(classRows: Int32Array, nn: Neighbours, parents: Int32Array, out, offset) {
+    vote(classRows: Int32Array, nn: Neighbours, parents: Int32Array, out, offset, total) {
       const k = nn.k;
       const values = new Float64Array(k);
       const counts = new Int32Array(k);
       const tied = new Int32Array(k);
       columns.forEach((c, f) => {
         const src = sources[f];
-        const total = offset + parents.length;
         let dest = out.get(c.name);
         if (!dest) {
           dest = isNumericColumn(c) ? new Float64Array(total) : new Int32Array(total);

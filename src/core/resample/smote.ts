@@ -44,6 +44,8 @@ export interface CategoricalPart {
     parents: Int32Array,
     out: Map<string, Int32Array | Float64Array>,
     offset: number,
+    /** New rows over all classes: the size of each voted column. */
+    total: number,
   ): void;
 }
 
@@ -115,7 +117,7 @@ export function smoteCore(
       add.neighbour[offset + s] = rows[nn.index[pick]];
       add.gap[offset + s] = openUnit(ctx.rng);
     }
-    if (categorical && add.voted) categorical.vote(rows, nn, parents, add.voted, offset);
+    if (categorical && add.voted) categorical.vote(rows, nn, parents, add.voted, offset, total);
     offset += count;
   });
   ctx.onProgress?.(1, 'writing the new rows');
