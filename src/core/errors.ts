@@ -56,8 +56,9 @@ export function isSerializedError(value: unknown): value is SerializedError {
   );
 }
 
-export function cancelled(): BenchtopError {
-  return new BenchtopError('cancelled', 'The import was cancelled. Nothing was stored.');
+/** The error a cancelled job ends with: "The cross-validation was cancelled. Nothing was stored." */
+export function cancelled(what = 'The import'): BenchtopError {
+  return new BenchtopError('cancelled', `${what} was cancelled. Nothing was stored.`);
 }
 
 /**
