@@ -6,11 +6,12 @@
 // reasonable time. 'adam' / 'sgd' run the minibatch loop on the same objective divided by the row
 // count. Either way the result is a stock Dense(+Activation) tfjs model.
 import type * as tfc from '@tensorflow/tfjs-core';
-import { rowWeights } from './data';
+import { rowWeights, type CheckedData } from './data';
 import { buildStack, rowLoss, targetTensor, type Head } from './layers';
 import { lbfgs } from './lbfgs';
 import { trainingCancelled, trainMinibatch } from './minibatch';
-import { defineModel } from './registry-types';
+import { defineModel, type ModelFitContext } from './registry-types';
+import type { Tf } from './types';
 
 type Params = {
   C: number;
@@ -154,18 +155,7 @@ export const logreg = defineModel<Params>({
         );
         return { model, ...r };
       }
-      const r = await fitLbfgs(
-        tf,
-        params,
-        data.X,
-        data.rows,
-        data.cols,
-        k,
-        head,
-        data,
-        weights,
-        ctx,
-      );
+      const r = await fitLbfgs(tf, params, data, weights, head, k, ctx);
       const dense = model.layers[0];
       const kernel = tf.tensor2d(r.kernel, [data.cols, k]);
       const bias = tf.tensor1d(r.bias);
@@ -180,21 +170,20 @@ export const logreg = defineModel<Params>({
   },
 });
 
+/** L-BFGS on ½‖K‖²/C + Σ w_i logloss_i; returns the kernel (cols × k) and bias it reached. */
 async function fitLbfgs(
-  tf: Parameters<typeof logreg.fit>[0],
+  tf: Tf,
   params: Params,
-  Xdata: Float32Array,
-  rows: number,
-  cols: number,
-  k: number,
-  head: Head,
-  data: Parameters<typeof logreg.fit>[2],
+  data: CheckedData,
   weights: Float32Array,
-  ctx: Parameters<typeof logreg.fit>[3],
+  head: Head,
+  k: number,
+  ctx: ModelFitContext,
 ) {
+  const cols = data.cols;
   let totalWeight = 0;
   for (let i = 0; i < weights.length; i++) totalWeight += weights[i];
-  const X = tf.tensor2d(Xdata, [rows, cols]);
+  const X = tf.tensor2d(data.X, [data.rows, cols]);
   const Y = targetTensor(tf, head, data.y, data.classes);
   const W = tf.tensor1d(weights);
   const nk = cols * k;

@@ -90,6 +90,7 @@ export async function trainMinibatch(
   const valLossCurve: number[] = [];
   const seed = () => Math.floor(ctx.rng() * 2 ** 31);
   let bestLoss = Infinity;
+  let bestEpoch = 0;
   let noImprovement = 0;
   let epoch = 0;
   let stopReason = '';
@@ -151,6 +152,7 @@ export async function trainMinibatch(
       else noImprovement = 0;
       if (watched < bestLoss) {
         bestLoss = watched;
+        bestEpoch = epoch;
         if (valIdx) {
           best?.forEach((t) => t.dispose());
           best = vars.map((v) => tf.clone(v));
@@ -169,12 +171,14 @@ export async function trainMinibatch(
     if (best) {
       const b = best;
       vars.forEach((v, i) => v.assign(b[i]));
+      stopReason += `; kept the weights of epoch ${bestEpoch}, the lowest validation loss`;
     }
     return {
       iterations: epoch,
       converged,
       stopReason,
-      finalLoss: lossCurve[lossCurve.length - 1],
+      // The training loss of the weights kept.
+      finalLoss: lossCurve[(best ? bestEpoch : lossCurve.length) - 1],
       lossCurve,
       ...(valIdx ? { valLossCurve } : {}),
     };

@@ -81,12 +81,19 @@ export interface TrainInfo {
   converged: boolean;
   /** Why training stopped, in words ("gradient below tol after 31 iterations"). */
   stopReason: string;
-  /** The objective at the end (L-BFGS: summed as scikit-learn's; minibatch: epoch mean). */
+  /**
+   * The training objective of the weights kept, per unit of sample weight (L-BFGS: scikit-learn's
+   * summed objective divided by the total weight; minibatch: the epoch's mean batch loss, penalty
+   * included; linear: half the mean squared residual). The MLP regressor trains on the target
+   * standardised, so its losses are in standard deviations², not the target's units.
+   */
   finalLoss: number;
   seconds: number;
   /** tf.getBackend() during the fit. */
   backend: string;
+  /** One loss per epoch / iteration, as reported to onEpoch (same units as finalLoss). */
   lossCurve: number[];
+  /** With early stopping: the held-out rows' loss per epoch (no penalty). */
   valLossCurve?: number[];
 }
 
