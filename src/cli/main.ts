@@ -13,6 +13,7 @@ import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-opt
 import { profileTable } from '../core/data/profile';
 import { renderProfile, type ProfileOutput } from './render';
 import { PREPARE_USAGE, PrepareUsageError, prepare, renderPrepare } from './prepare';
+import { RESAMPLE_USAGE, renderResample, resampleFile } from './resample';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -35,8 +36,11 @@ Commands:
   profile <data> [--json]   rows, columns (kind, missing, unique, min, max, mean, std), warnings
   prepare <data> [--recipe recipe.json] [--target COL] --out <file.csv|.arrow> [--json]
                             fit a recipe (default: auto-prepare for --target) and write the result
+  resample <data> --target COL --method smote|smote-nc|random-over|random-under|tomek
+           [--k 5] [--ratio auto|R] [--seed N] [--recipe recipe.json] --out <file.csv|.arrow> [--json]
+                            rebalance the classes and write the result
 
-Planned (not in this version yet): resample, cv, train, predict, serve, drift
+Planned (not in this version yet): cv, train, predict, serve, drift
 
 <data> is a .csv, .tsv, .arrow, .arrows or .parquet file.
 Run 'benchtop <command> --help' for a command's options.
@@ -61,7 +65,7 @@ Options:
 `;
 
 /** Commands DESIGN.md §7 describes that later versions add. */
-const PLANNED = new Set(['resample', 'cv', 'train', 'predict', 'serve', 'drift']);
+const PLANNED = new Set(['cv', 'train', 'predict', 'serve', 'drift']);
 
 /** A restartable ByteSource over a file: every chunks() call opens a fresh read stream. */
 export async function fileSource(path: string): Promise<ByteSource> {
@@ -196,6 +200,49 @@ async function prepareCommand(args: string[], io: CliIO): Promise<number> {
   }
 }
 
+async function resampleCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string' },
+    target: { type: 'string' },
+    method: { type: 'string' },
+    k: { type: 'string' },
+    ratio: { type: 'string' },
+    seed: { type: 'string' },
+    recipe: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    delimiter: { type: 'string' },
+    encoding: { type: 'string' },
+    missing: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    io.stdout(RESAMPLE_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? 'resample needs a data file: benchtop resample <data> --target COL --method smote --out <file.csv|.arrow>'
+        : `resample takes one data file, got ${positionals.length}: ${positionals.join(' ')}`,
+    );
+  }
+  if (values.out === undefined) {
+    throw new UsageError('resample needs --out <file.csv|.arrow>: where to write the rows.');
+  }
+  try {
+    const { json, help: _help, ...rest } = values;
+    const output = await resampleFile(
+      { data: positionals[0], out: values.out, ...rest },
+      fileSource,
+    );
+    io.stdout(json ? `${JSON.stringify(output)}\n` : renderResample(output));
+    return 0;
+  } catch (err) {
+    if (err instanceof PrepareUsageError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 type Options = Parameters<typeof parseArgs>[0] extends infer T
   ? T extends { options?: infer O }
     ? NonNullable<O>
@@ -237,6 +284,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     if (command === '-h' || command === '--help' || command === 'help') {
       if (rest[0] === 'profile') io.stdout(PROFILE_USAGE);
       else if (rest[0] === 'prepare') io.stdout(PREPARE_USAGE);
+      else if (rest[0] === 'resample') io.stdout(RESAMPLE_USAGE);
       else io.stdout(USAGE);
       return 0;
     }
@@ -246,6 +294,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     }
     if (command === 'profile') return await profileCommand(rest, io);
     if (command === 'prepare') return await prepareCommand(rest, io);
+    if (command === 'resample') return await resampleCommand(rest, io);
     if (PLANNED.has(command)) {
       io.stderr(`error: '${command}' is not available yet in this version\n`);
       return 2;

@@ -91,7 +91,7 @@ export interface PrepareArgs {
 /** A mistake in the command line (the caller turns it into exit code 2). */
 export class PrepareUsageError extends Error {}
 
-function outputFormat(out: string): PrepareOutput['format'] {
+export function outputFormat(out: string): PrepareOutput['format'] {
   const ext = extname(out).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.arrow' || ext === '.ipc' || ext === '.feather') return 'arrow';
@@ -101,7 +101,7 @@ function outputFormat(out: string): PrepareOutput['format'] {
   );
 }
 
-async function readRecipe(path: string): Promise<Recipe> {
+export async function readRecipe(path: string): Promise<Recipe> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -124,7 +124,7 @@ async function readRecipe(path: string): Promise<Recipe> {
 }
 
 /** Writes the file through a temporary name, so a failure leaves no partial output. */
-function writeOutput(out: string, format: PrepareOutput['format'], frame: Frame): void {
+export function writeOutput(out: string, format: PrepareOutput['format'], frame: Frame): void {
   const tmp = `${out}.${process.pid}.tmp`;
   try {
     if (format === 'csv') {

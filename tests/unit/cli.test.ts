@@ -197,7 +197,7 @@ describe('benchtop --help', () => {
     expect(top.stdout).toContain('Usage: benchtop <command> [options]');
     expect(top.stdout).toContain('profile <data> [--json]');
     expect(top.stdout).toContain(
-      'Planned (not in this version yet): resample, cv, train, predict, serve, drift',
+      'Planned (not in this version yet): cv, train, predict, serve, drift',
     );
     expect(top.stdout).toContain('prepare <data> [--recipe recipe.json] [--target COL] --out');
     expect(profile.code).toBe(0);

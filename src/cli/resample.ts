@@ -1,0 +1,225 @@
+// `benchtop resample`: rebalances the classes of a data file with a sampler (SMOTE, SMOTE-NC,
+// random over / under-sampling, Tomek links) and writes the result as CSV or Arrow (DESIGN.md §7).
+// Without --recipe, distances are measured on the columns as given (the target excluded); with
+// --recipe, the recipe is fitted first and the prepared frame is resampled, as a training fold
+// would be. The work is src/core's; this file reads and writes files and prints a summary, using
+// the prepare command's writer (a temporary file renamed at the end, so a failure leaves nothing).
+import { basename, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { frameFromTable } from '../core/data/frame';
+import type { ByteSource } from '../core/ingest/types';
+import { ingest } from '../core/ingest/index';
+import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-options';
+import { fitRecipeSync } from '../core/recipe';
+import { resample, SYNTHETIC, REPEATED, type ClassCount } from '../core/resample';
+import type { JsonObject } from '../core/steps';
+import { outputFormat, PrepareUsageError, readRecipe, writeOutput } from './prepare';
+
+export const RESAMPLE_METHODS = ['smote', 'smote-nc', 'random-over', 'random-under', 'tomek'];
+
+export const RESAMPLE_USAGE = `Usage: benchtop resample <data> --target COL --method METHOD --out <file.csv|.arrow>
+                        [--k 5] [--ratio auto|<minority/majority>] [--seed N] [--recipe recipe.json]
+
+Rebalances the classes of <data> and writes every row: the originals, then any new rows.
+Methods (as imbalanced-learn 0.10):
+  smote         synthetic rows between a row and one of its k nearest same-class rows (numeric
+                features only, no missing values)
+  smote-nc      SMOTE for numeric + categorical features
+  random-over   copies of random rows of the smaller classes
+  random-under  a random subset of the larger classes
+  tomek         removes the larger-class end of each Tomek link (nearest neighbours of different classes)
+Distances use the columns as given (the target excluded), or with --recipe the prepared columns:
+scale the features first when their units differ.
+
+Options:
+  --target COL      the class column
+  --method M        smote (default), smote-nc, random-over, random-under or tomek
+  --out FILE        where to write: .csv, .arrow (Arrow IPC file) or .arrows (stream)
+  --k N             smote / smote-nc: neighbours per row (default 5)
+  --ratio R         auto (default: every class to the majority count; under-sampling: to the
+                    minority count) or minority / majority after resampling, e.g. 0.5 (two classes)
+  --seed N          the random seed (default 0): same seed, same rows
+  --recipe FILE     fit this recipe (exported from Benchtop) first and resample the prepared data
+  --json            print one JSON object: {file, out, format, method, params, target, recipe, seed,
+                    rowsIn, rowsOut, added, synthetic, repeated, removed, classes: [{label, before,
+                    after}], columns, notes, seconds: {read, prepare, resample, write}}
+  --delimiter D     CSV input: auto (default), comma, semicolon, tab or pipe
+  --encoding E      CSV input: auto (default), utf-8 or windows-1252 (latin-1)
+  --missing LIST    CSV input: values read as missing (default: "${DEFAULT_MISSING_TEXT}")
+  -h, --help        show this help
+`;
+
+export interface ResampleArgs {
+  data: string;
+  out: string;
+  target?: string;
+  method?: string;
+  k?: string;
+  ratio?: string;
+  seed?: string;
+  recipe?: string;
+  delimiter?: string;
+  encoding?: string;
+  missing?: string;
+}
+
+/** What `benchtop resample --json` prints. */
+export interface ResampleOutput {
+  file: string;
+  out: string;
+  format: 'csv' | 'arrow' | 'arrows';
+  method: string;
+  params: JsonObject;
+  target: string;
+  recipe: string | null;
+  seed: number;
+  rowsIn: number;
+  rowsOut: number;
+  /** Rows added (synthetic + repeated) and removed. */
+  added: number;
+  synthetic: number;
+  repeated: number;
+  removed: number;
+  classes: ClassCount[];
+  columns: { name: string; kind: string }[];
+  notes: string[];
+  seconds: { read: number; prepare: number; resample: number; write: number };
+}
+
+function wholeNumber(text: string, flag: string, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > max) {
+    throw new PrepareUsageError(`${flag} must be a whole number from 0 to ${max} (got '${text}').`);
+  }
+  return n;
+}
+
+/** The sampler's settings from the flags; flags that do not apply to the method are refused. */
+function samplerParams(method: string, args: ResampleArgs): JsonObject {
+  const params: JsonObject = {};
+  const usesK = method === 'smote' || method === 'smote-nc';
+  if (args.k !== undefined) {
+    if (!usesK) throw new PrepareUsageError(`--k applies to smote and smote-nc, not ${method}.`);
+    const k = wholeNumber(args.k, '--k', 1000);
+    if (k < 1) throw new PrepareUsageError('--k must be at least 1.');
+    params.kNeighbors = k;
+  }
+  if (args.ratio !== undefined && args.ratio !== 'auto') {
+    if (method === 'tomek') {
+      throw new PrepareUsageError(
+        '--ratio does not apply to tomek: it removes the larger-class end of every Tomek link.',
+      );
+    }
+    const r = Number(args.ratio);
+    if (args.ratio.trim() === '' || !Number.isFinite(r) || r <= 0 || r > 1) {
+      throw new PrepareUsageError(
+        `--ratio must be auto or a number above 0 and at most 1 (minority / majority after resampling; got '${args.ratio}').`,
+      );
+    }
+    params.samplingStrategy = r;
+  }
+  return params;
+}
+
+/** Runs the command; `open` gives the data file as a ByteSource (main.ts's fileSource). */
+export async function resampleFile(
+  args: ResampleArgs,
+  open: (path: string) => Promise<ByteSource>,
+): Promise<ResampleOutput> {
+  const format = outputFormat(args.out);
+  if (resolve(args.out) === resolve(args.data)) {
+    throw new PrepareUsageError('--out must not be the input file itself.');
+  }
+  if (args.target === undefined) {
+    throw new PrepareUsageError('resample needs --target COL: the column that holds the classes.');
+  }
+  const method = args.method ?? 'smote';
+  if (!RESAMPLE_METHODS.includes(method)) {
+    throw new PrepareUsageError(
+      method === 'class-weights'
+        ? 'class weights do not change the data: they are a setting of the model (cv / train).'
+        : `--method must be one of ${RESAMPLE_METHODS.join(', ')} (got '${method}').`,
+    );
+  }
+  const params = samplerParams(method, args);
+  const seed = args.seed !== undefined ? wholeNumber(args.seed, '--seed', 0xffffffff) : 0;
+  let options;
+  try {
+    options = readingOptions(args);
+  } catch (err) {
+    throw new PrepareUsageError(err instanceof Error ? err.message : String(err));
+  }
+  const recipe = args.recipe !== undefined ? await readRecipe(args.recipe) : undefined;
+  if (recipe && recipe.target !== null && recipe.target !== args.target) {
+    throw new PrepareUsageError(
+      `the recipe predicts '${recipe.target}', but --target says '${args.target}'. Use a recipe made for '${args.target}'.`,
+    );
+  }
+
+  let t = performance.now();
+  const source = await open(args.data);
+  const result = await ingest(source, options);
+  let frame = frameFromTable(result.table, result.schema);
+  const rowsIn = frame.rows;
+  const read = (performance.now() - t) / 1000;
+
+  t = performance.now();
+  if (recipe) frame = fitRecipeSync(frame, { ...recipe, target: args.target }).frame;
+  const prepare = (performance.now() - t) / 1000;
+
+  t = performance.now();
+  const r = resample(frame, { kind: method, params }, { target: args.target, seed });
+  const resampleSeconds = (performance.now() - t) / 1000;
+
+  t = performance.now();
+  writeOutput(args.out, format, r.frame);
+  const write = (performance.now() - t) / 1000;
+
+  let synthetic = 0;
+  let repeated = 0;
+  for (let i = 0; i < r.origin.length; i++) {
+    if (r.origin[i] === SYNTHETIC) synthetic++;
+    else if (r.origin[i] === REPEATED) repeated++;
+  }
+  return {
+    file: source.name,
+    out: args.out,
+    format,
+    method,
+    params,
+    target: args.target,
+    recipe: args.recipe ?? null,
+    seed,
+    rowsIn,
+    rowsOut: r.frame.rows,
+    added: synthetic + repeated,
+    synthetic,
+    repeated,
+    removed: frame.rows + synthetic + repeated - r.frame.rows,
+    classes: r.classes,
+    columns: r.frame.columns.map((c) => ({ name: c.name, kind: c.kind })),
+    notes: r.notes,
+    seconds: { read, prepare, resample: resampleSeconds, write },
+  };
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The summary for a terminal. */
+export function renderResample(o: ResampleOutput): string {
+  const width = Math.max(5, ...o.classes.map((c) => c.label.length));
+  const lines = [
+    `resampled ${o.file} -> ${o.out} (${o.method}${o.recipe ? `, recipe ${basename(o.recipe)}` : ''}, target '${o.target}', seed ${o.seed})`,
+    `rows: ${fmt(o.rowsIn)} in, ${fmt(o.rowsOut)} out` +
+      (o.synthetic > 0 ? `; ${fmt(o.synthetic)} synthetic` : '') +
+      (o.repeated > 0 ? `; ${fmt(o.repeated)} repeated` : '') +
+      (o.removed > 0 ? `; ${fmt(o.removed)} removed` : ''),
+    `${'class'.padEnd(width)}  ${'before'.padStart(10)}  ${'after'.padStart(10)}`,
+    ...o.classes.map(
+      (c) =>
+        `${c.label.padEnd(width)}  ${fmt(c.before).padStart(10)}  ${fmt(c.after).padStart(10)}`,
+    ),
+    ...o.notes,
+  ];
+  return `${lines.join('\n')}\n`;
+}

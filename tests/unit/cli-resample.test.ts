@@ -1,0 +1,310 @@
+// `benchtop resample` as users run it: each test spawns the real process (node bin/benchtop.mjs) on
+// vega-datasets seattle-weather.csv (1,461 days; weather: sun 640, rain 641, fog 101, drizzle 53,
+// snow 26; a date column and four numbers) and checks the exit code, stderr, the --json summary
+// and the file written, against the same sampler run in-process.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import type { ResampleOutput } from '../../src/cli/resample';
+import { frameFromTable, takeRows, type Frame } from '../../src/core/data/frame';
+import { frameToCsv } from '../../src/core/data/csv-write';
+import { bytesSource, ingest } from '../../src/core/ingest/index';
+import { emptyRecipe, fitRecipeSync, serializeRecipe, type Recipe } from '../../src/core/recipe';
+import { resample } from '../../src/core/resample';
+
+const WEATHER = 'node_modules/vega-datasets/data/seattle-weather.csv';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/benchtop.mjs', ...args],
+      { maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'benchtop-resample-'));
+
+function oneJson(r: Run): ResampleOutput {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  return JSON.parse(r.stdout) as ResampleOutput;
+}
+
+async function weather(): Promise<Frame> {
+  const { table, schema } = await ingest(bytesSource('seattle-weather.csv', readFileSync(WEATHER)));
+  return frameFromTable(table, schema);
+}
+
+/** A recipe that leaves out the date and standard-scales the numbers. */
+function recipeFile(dir: string): string {
+  const recipe: Recipe = {
+    ...emptyRecipe(0),
+    target: 'weather',
+    task: 'classification',
+    steps: [
+      { kind: 'columns.drop', params: { columns: ['date'] } },
+      {
+        kind: 'scale.standard',
+        params: {
+          columns: ['precipitation', 'temp_max', 'temp_min', 'wind'],
+          withMean: true,
+          withStd: true,
+        },
+      },
+    ],
+  };
+  const path = join(dir, 'weather.recipe.json');
+  writeFileSync(path, serializeRecipe(recipe));
+  return path;
+}
+
+describe('benchtop resample', () => {
+  it('SMOTE after a recipe -> CSV: counts before / after, and the file = the in-process result', async () => {
+    const dir = tmp();
+    const out = join(dir, 'balanced.csv');
+    const recipe = recipeFile(dir);
+    const r = await run([
+      'resample',
+      WEATHER,
+      '--target',
+      'weather',
+      '--method',
+      'smote',
+      '--recipe',
+      recipe,
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ]);
+    const o = oneJson(r);
+    expect(o).toMatchObject({
+      file: 'seattle-weather.csv',
+      out,
+      format: 'csv',
+      method: 'smote',
+      target: 'weather',
+      seed: 3,
+      rowsIn: 1461,
+      rowsOut: 5 * 641,
+      synthetic: 5 * 641 - 1461,
+      repeated: 0,
+      removed: 0,
+    });
+    expect(o.classes).toEqual([
+      { label: 'drizzle', before: 53, after: 641 },
+      { label: 'fog', before: 101, after: 641 },
+      { label: 'rain', before: 641, after: 641 },
+      { label: 'snow', before: 26, after: 641 },
+      { label: 'sun', before: 640, after: 641 },
+    ]);
+    expect(o.columns.map((c) => c.name)).toEqual([
+      'precipitation',
+      'temp_max',
+      'temp_min',
+      'wind',
+      'weather',
+    ]);
+    // The same job in-process, written by the same writer.
+    const frame = await weather();
+    const prepared = fitRecipeSync(frame, {
+      ...emptyRecipe(0),
+      target: 'weather',
+      task: 'classification',
+      steps: JSON.parse(readFileSync(recipe, 'utf8')).steps,
+    }).frame;
+    const want = resample(prepared, { kind: 'smote', params: {} }, { target: 'weather', seed: 3 });
+    expect(readFileSync(out, 'utf8')).toBe(frameToCsv(want.frame));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('random under-sampling -> Arrow, with a summary for the terminal', async () => {
+    const dir = tmp();
+    const out = join(dir, 'under.arrow');
+    const r = await run([
+      'resample',
+      WEATHER,
+      '--target',
+      'weather',
+      '--method',
+      'random-under',
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('rows: 1,461 in, 130 out; 1,331 removed');
+    expect(r.stdout).toMatch(/sun\s+640\s+26/);
+    const table = tableFromIPC(readFileSync(out));
+    expect(table.numRows).toBe(130);
+    // Every column kept, the date included: under-sampling measures no distance.
+    expect(table.schema.fields.map((f) => f.name)).toEqual([
+      'date',
+      'precipitation',
+      'temp_max',
+      'temp_min',
+      'wind',
+      'weather',
+    ]);
+  });
+
+  it('SMOTE on the raw file names the date column; k above the smallest class suggests a smaller k', async () => {
+    const dir = tmp();
+    const out = join(dir, 'x.csv');
+    const a = await run(['resample', WEATHER, '--target', 'weather', '--out', out]);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/^error: Column 'date' holds dates; .*'Date: parts'/);
+    const b = await run([
+      'resample',
+      WEATHER,
+      '--target',
+      'weather',
+      '--recipe',
+      recipeFile(dir),
+      '--k',
+      '30',
+      '--out',
+      out,
+    ]);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain("Class 'snow' has 26 rows");
+    expect(b.stderr).toContain("Lower 'kNeighbors' to 25");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('Tomek links after the recipe remove rows of the larger classes only', async () => {
+    const dir = tmp();
+    const out = join(dir, 'tomek.csv');
+    const o = oneJson(
+      await run([
+        'resample',
+        WEATHER,
+        '--target',
+        'weather',
+        '--method',
+        'tomek',
+        '--recipe',
+        recipeFile(dir),
+        '--out',
+        out,
+        '--json',
+      ]),
+    );
+    expect(o.removed).toBeGreaterThan(0);
+    expect(o.rowsOut).toBe(1461 - o.removed);
+    const snow = o.classes.find((c) => c.label === 'snow')!;
+    expect(snow.after).toBe(snow.before);
+  });
+
+  it('command-line mistakes exit 2 with a usage message', async () => {
+    const dir = tmp();
+    const out = join(dir, 'x.csv');
+    const cases: [string[], RegExp][] = [
+      [['resample', WEATHER, '--out', out], /needs --target COL/],
+      [['resample', WEATHER, '--target', 'weather'], /needs --out/],
+      [
+        ['resample', WEATHER, '--target', 'weather', '--method', 'adasyn', '--out', out],
+        /--method must be one of/,
+      ],
+      [
+        [
+          'resample',
+          WEATHER,
+          '--target',
+          'weather',
+          '--method',
+          'tomek',
+          '--ratio',
+          '0.5',
+          '--out',
+          out,
+        ],
+        /--ratio does not apply to tomek/,
+      ],
+      [
+        [
+          'resample',
+          WEATHER,
+          '--target',
+          'weather',
+          '--method',
+          'random-over',
+          '--k',
+          '3',
+          '--out',
+          out,
+        ],
+        /--k applies to smote/,
+      ],
+      [
+        ['resample', WEATHER, '--target', 'weather', '--ratio', '2', '--out', out],
+        /--ratio must be auto or a number above 0 and at most 1/,
+      ],
+      [
+        ['resample', WEATHER, '--target', 'weather', '--out', join(dir, 'x.txt')],
+        /--out must name a .csv/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    const help = await run(['resample', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: benchtop resample');
+  });
+
+  it('a ratio on a two-class file: random over-sampling to minority / majority = 0.5', async () => {
+    const dir = tmp();
+    const frame = await weather();
+    // Two classes: rain (641) and snow (26).
+    const rows: number[] = [];
+    const w = frame.columns[5] as { codes: Int32Array; categories: string[] };
+    for (let i = 0; i < frame.rows; i++) {
+      const label = w.categories[w.codes[i]];
+      if (label === 'rain' || label === 'snow') rows.push(i);
+    }
+    const two = takeRows(frame, rows);
+    const src = join(dir, 'two.csv');
+    writeFileSync(src, frameToCsv(two));
+    const o = oneJson(
+      await run([
+        'resample',
+        src,
+        '--target',
+        'weather',
+        '--method',
+        'random-over',
+        '--ratio',
+        '0.5',
+        '--out',
+        join(dir, 'o.csv'),
+        '--json',
+      ]),
+    );
+    // int(641 * 0.5 - 26) = 294 copies of snow rows.
+    expect(o.classes).toEqual([
+      { label: 'rain', before: 641, after: 641 },
+      { label: 'snow', before: 26, after: 320 },
+    ]);
+    expect(o.repeated).toBe(294);
+  });
+});
