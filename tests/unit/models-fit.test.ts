@@ -352,6 +352,34 @@ describe('progress and cancellation', () => {
   );
 });
 
+describe('cancellation from another task', () => {
+  // In a worker, a cancel request is a message: it is only seen if the fit lets other tasks run.
+  // Here a timer plays that message; without the fit yielding, it would fire after the fit ended.
+  it.each([
+    ['mlp', { kind: 'mlp', params: { earlyStopping: false, epochs: 2000, tol: 0 } }],
+    [
+      'logreg Adam',
+      { kind: 'logreg', params: { optimizer: 'adam', epochs: 5000, patience: 5000 } },
+    ],
+  ] as [string, JsonObject][])('%s: a flag set by a timer stops the fit', async (_, spec) => {
+    const before = tf.memory().numTensors;
+    let cancel = false;
+    const timer = setTimeout(() => (cancel = true), 20);
+    let epochs = 0;
+    const err = await rejection(
+      fitModel(tf, spec, species, {
+        seed: 0,
+        onEpoch: () => epochs++,
+        isCancelled: () => cancel,
+      }),
+    );
+    clearTimeout(timer);
+    expect(err.code).toBe('cancelled');
+    expect(epochs).toBeLessThan(1000);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('bad input', () => {
   it('a target with one class', async () => {
     const err = await rejection(

@@ -26,8 +26,8 @@ export interface LbfgsOptions {
   memory?: number;
   /** Relative loss noise allowed by the approximate-Wolfe test. Default 1e-6 (float32 sums). */
   noise?: number;
-  /** Called after every iteration; may throw (cancellation). */
-  onIteration?: (iteration: number, f: number, gmax: number) => void;
+  /** Called after every iteration and awaited; may throw (cancellation). */
+  onIteration?: (iteration: number, f: number, gmax: number) => void | Promise<void>;
 }
 
 export interface LbfgsResult {
@@ -256,7 +256,7 @@ export async function lbfgs(
     f = t.f;
     g = t.g;
     const gmax = maxAbs(g);
-    options.onIteration?.(iter, f, gmax / scale);
+    await options.onIteration?.(iter, f, gmax / scale);
     if (gmax / scale <= options.gtol)
       return result(iter, true, `gradient below tol after ${iter} iterations`);
     // |change|: an approximate-Wolfe step may raise the loss by its rounding.

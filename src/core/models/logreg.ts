@@ -12,6 +12,7 @@ import { lbfgs } from './lbfgs';
 import { trainingCancelled, trainMinibatch } from './minibatch';
 import { defineModel, type ModelFitContext } from './registry-types';
 import type { Tf } from './types';
+import { macrotaskYielder } from './yield';
 
 type Params = {
   C: number;
@@ -205,15 +206,17 @@ async function fitLbfgs(
     out.dispose();
     return { f: v[0], g: Float64Array.from(v.subarray(1)) };
   };
+  const breathe = macrotaskYielder();
   try {
     const result = await lbfgs(objective, new Float64Array(nk + k), {
       maxIter: params.maxIter,
       gtol: params.tol,
       gradScale: totalWeight,
-      onIteration(iteration, f) {
+      async onIteration(iteration, f) {
         const loss = f / totalWeight;
         lossCurve.push(loss);
         ctx.onEpoch?.({ epoch: iteration, loss });
+        await breathe();
         if (ctx.isCancelled?.()) throw trainingCancelled();
       },
     });

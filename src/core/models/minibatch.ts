@@ -18,6 +18,7 @@ import {
   type Head,
 } from './layers';
 import type { EpochReport, Tf } from './types';
+import { macrotaskYielder } from './yield';
 
 export interface MinibatchSettings {
   optimizer: 'adam' | 'sgd';
@@ -96,7 +97,9 @@ export async function trainMinibatch(
   let stopReason = '';
   let converged = false;
   try {
+    const breathe = macrotaskYielder();
     for (epoch = 1; epoch <= s.epochs; epoch++) {
+      await breathe();
       if (ctx.isCancelled?.()) throw trainingCancelled();
       shuffleInPlace(order, ctx.rng);
       let total: tfc.Tensor = tf.scalar(0);
