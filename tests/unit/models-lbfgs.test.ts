@@ -77,7 +77,9 @@ describe('lbfgs', () => {
     const r = await lbfgs(rosenbrock, Float64Array.of(-1.2, 1), {
       maxIter: 5,
       gtol: 1e-12,
-      onIteration: (i) => seen.push(i),
+      onIteration: (i) => {
+        seen.push(i);
+      },
     });
     expect(r).toMatchObject({ iterations: 5, converged: false });
     expect(r.reason).toBe('reached maxIter (5) iterations');
