@@ -346,7 +346,7 @@ describe('progress and cancellation', () => {
         }),
       );
       expect(err.code).toBe('cancelled');
-      expect(err.message).toBe('Training was cancelled. Nothing was kept.');
+      expect(err.message).toBe('Training was cancelled. Nothing was stored.');
       expect(tf.memory().numTensors).toBe(before);
     },
   );

@@ -7,7 +7,7 @@
 // Losses are summed on the backend and read once per epoch, so a GPU is not stalled per batch.
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { BenchtopError } from '../errors';
+import { BenchtopError, cancelled } from '../errors';
 import { innerSplit, shuffleInPlace, type CheckedData } from './data';
 import {
   forwardLogits,
@@ -49,8 +49,9 @@ export interface MinibatchResult {
 /** ½ · strength · Σ‖kernel‖², the penalty each batch adds (strength may depend on batch rows). */
 export type PenaltyStrength = (batchRows: number) => number;
 
+/** errors.ts's cancelled(), naming the job: "Training was cancelled. Nothing was stored." */
 export function trainingCancelled(): BenchtopError {
-  return new BenchtopError('cancelled', 'Training was cancelled. Nothing was kept.');
+  return cancelled('Training');
 }
 
 function makeOptimizer(tf: Tf, s: MinibatchSettings): tfc.Optimizer {
