@@ -91,12 +91,12 @@ describe('parseRecipe', () => {
       ...structuredClone(BASE),
       name: 'weather v2',
       roles: { ignored: ['date'], group: 'station', date: 'date' },
-      sampler: { kind: 'smote', params: { k: 5 } },
+      sampler: { kind: 'smote', params: { kNeighbors: 5 } },
       model: null,
       validation: { folds: 5, kind: 'stratified-kfold' },
     };
     const r = parseRecipe(json);
-    expect(r.sampler).toEqual({ kind: 'smote', params: { k: 5 } });
+    expect(r.sampler).toEqual({ kind: 'smote', params: { kNeighbors: 5 } });
     expect(r.model).toBeNull();
     const text = serializeRecipe(r);
     expect(parseRecipe(JSON.parse(text))).toEqual(r);

@@ -45,6 +45,8 @@ export interface TrainingData {
   featureNames: readonly string[];
   classNames?: readonly string[];
   targetName: string;
+  /** Per-row loss weights (class weights from the 'class-weights' sampler); absent = all 1. */
+  sampleWeight?: Float64Array;
 }
 
 export interface EpochReport {
@@ -74,16 +76,27 @@ export interface ModelTrainer {
 export interface ResampleContext {
   seed: number;
   rng: () => number;
-  /** 0-based fold number (over all repeats). */
+  /** 0-based fold number (over all repeats); -1 for the final model on every row. */
   fold: number;
+  isCancelled?: () => boolean;
 }
 
-/** Resamples the prepared training frame (never the test rows). The sampler registry plugs in here. */
+/** A resampled training frame, with per-row loss weights when the sampler gives them. */
+export interface ResampleOutput {
+  frame: Frame;
+  /** One weight per row of `frame` (class weights), multiplied into the model's loss. */
+  sampleWeight?: Float64Array;
+}
+
+/**
+ * Resamples the prepared training frame (never the test rows). The sampler registry plugs in here
+ * (src/core/evaluate/run.ts's samplerHook). Returning a bare Frame means no weights.
+ */
 export type ResampleHook = (
   frame: Frame,
   target: string,
   ctx: ResampleContext,
-) => Frame | Promise<Frame>;
+) => Frame | ResampleOutput | Promise<Frame | ResampleOutput>;
 
 export type Stage = 'split' | 'prepare' | 'resample' | 'train' | 'score' | 'done';
 
@@ -213,8 +226,106 @@ export function resolveValidation(
 }
 
 /** Derives a per-fold seed, so each fold's model and sampler draw different numbers. */
-function foldSeed(seed: number, fold: number): number {
+export function foldSeed(seed: number, fold: number): number {
   return (seed ^ Math.imul(fold + 1, 0x85ebca6b)) >>> 0;
+}
+
+/** The recipe's task, or the one its target implies (numbers: regression; else classification). */
+export function inferTask(recipe: Recipe, targetColumn: FrameColumn): Task {
+  return (
+    recipe.task ??
+    (isNumericColumn(targetColumn) && targetColumn.kind !== 'boolean'
+      ? 'regression'
+      : 'classification')
+  );
+}
+
+/**
+ * Columns that drive the split and so are never features: the group column of a group k-fold and
+ * the fold-id column of predefined folds (a time-series date may be a feature: it is known at
+ * prediction time). The final model leaves out the same ones, so it has the folds' features.
+ */
+export function splitColumns(validation: ValidationSpec, recipe: Recipe): string[] {
+  if (validation.kind === 'group-kfold') {
+    const name = validation.column ?? recipe.roles.group;
+    return name === undefined ? [] : [name];
+  }
+  if (validation.kind === 'predefined' && validation.column !== undefined) {
+    return [validation.column];
+  }
+  return [];
+}
+
+function isResampleOutput(v: Frame | ResampleOutput): v is ResampleOutput {
+  return (v as Partial<ResampleOutput>).frame !== undefined;
+}
+
+/** Runs the resample hook and normalises what it returns. */
+export async function runResample(
+  hook: ResampleHook,
+  frame: Frame,
+  target: string,
+  ctx: ResampleContext,
+): Promise<ResampleOutput> {
+  const out = await hook(frame, target, ctx);
+  if (!isResampleOutput(out)) return { frame: out };
+  if (out.sampleWeight && out.sampleWeight.length !== out.frame.rows) {
+    throw new BenchtopError(
+      'internal',
+      `The sampler returned ${out.sampleWeight.length} row weights for ${out.frame.rows} rows.`,
+    );
+  }
+  return out;
+}
+
+/**
+ * The model's rows from a prepared (and resampled) training frame: rows whose target is still
+ * missing are left out (a recipe without "Drop rows with a missing target"), the rest become the
+ * float32 matrix, the encoded target and their weights. `where` prefixes messages ("Fold 2 of 5").
+ */
+export function trainingData(
+  prepared: Frame,
+  target: string,
+  mapping: LabelMapping | null,
+  exclude: readonly string[],
+  sampleWeight: Float64Array | undefined,
+  where: string,
+): TrainingData {
+  const preparedTarget = findColumn(prepared, target);
+  if (!preparedTarget) {
+    throw new BenchtopError(
+      'invalid-argument',
+      `${where}: a preparation step removed the target column '${target}'. Take it out of the step's columns.`,
+      { column: target },
+    );
+  }
+  const yAll = mapping ? encodeTarget(preparedTarget, mapping) : regressionTarget(preparedTarget);
+  const keep: number[] = [];
+  for (let i = 0; i < prepared.rows; i++)
+    if (mapping ? yAll[i] >= 0 : yAll[i] === yAll[i]) keep.push(i);
+  if (keep.length === 0) {
+    throw new BenchtopError(
+      'no-rows',
+      `${where}: no training row is left with a target after the preparation steps.`,
+    );
+  }
+  const rows = keep.length === prepared.rows ? undefined : Int32Array.from(keep);
+  const m = toMatrix(prepared, target, { exclude, ...(rows ? { rows } : {}) });
+  const y = mapping
+    ? Int32Array.from(keep, (i) => yAll[i])
+    : Float64Array.from(keep, (i) => yAll[i]);
+  return {
+    X: m.X,
+    rows: m.rows,
+    cols: m.cols,
+    y,
+    ...(mapping ? { classes: mapping.labels.length, classNames: mapping.labels } : {}),
+    featureNames: m.features,
+    targetName: target,
+    ...(sampleWeight
+      ? { sampleWeight: rows ? Float64Array.from(keep, (i) => sampleWeight[i]) : sampleWeight }
+      : {}),
+  };
 }
 
 export async function crossValidate(
@@ -237,11 +348,7 @@ export async function crossValidate(
       { column: target },
     );
   }
-  const task: Task =
-    recipe.task ??
-    (isNumericColumn(targetColumn) && targetColumn.kind !== 'boolean'
-      ? 'regression'
-      : 'classification');
+  const task: Task = inferTask(recipe, targetColumn);
   const checkCancel = (): void => {
     if (options.isCancelled?.()) throw cancelledCv();
   };
@@ -252,7 +359,7 @@ export async function crossValidate(
   const yAll = mapping ? encodeTarget(targetColumn, mapping) : regressionTarget(targetColumn);
 
   // Columns that drive the split are not features.
-  const exclude: string[] = [];
+  const exclude = splitColumns(validation, recipe);
   const inputs: SplitInputs = { rows: frame.rows, classNames: mapping?.labels, columns: {} };
   if (mapping) inputs.y = yAll as Int32Array;
   if (validation.kind === 'group-kfold') {
@@ -260,7 +367,6 @@ export async function crossValidate(
     if (name !== undefined) {
       inputs.groups = keyColumn(frame, name, 'group');
       inputs.columns!.groups = name;
-      exclude.push(name);
     }
   } else if (validation.kind === 'time-series') {
     const name = validation.column ?? recipe.roles.date;
@@ -273,7 +379,6 @@ export async function crossValidate(
     if (name !== undefined) {
       inputs.foldIds = keyColumn(frame, name, 'fold');
       inputs.columns!.foldIds = name;
-      exclude.push(name);
     }
   }
   if (task === 'regression' && validation.kind.includes('stratified')) {
@@ -302,65 +407,39 @@ export async function crossValidate(
     const fitted: FittedRecipe = await inFold(number, total, 'preparing the training rows', () =>
       fitRecipe(trainFrame, recipe, { beforeStep: checkCancel }),
     );
-    let prepared = fitted.frame;
+    let resampled: ResampleOutput = { frame: fitted.frame };
     if (options.resample) {
       progress('resample');
       const seed = foldSeed(recipe.seed, f);
       const resample = options.resample;
-      prepared = await inFold(number, total, 'resampling the training rows', async () =>
-        resample(prepared, target, { seed, rng: createRng(seed), fold: f }),
+      resampled = await inFold(number, total, 'resampling the training rows', () =>
+        runResample(resample, fitted.frame, target, {
+          seed,
+          rng: createRng(seed),
+          fold: f,
+          isCancelled: options.isCancelled,
+        }),
       );
     }
 
     progress('train');
-    const preparedTarget = findColumn(prepared, target);
-    if (!preparedTarget) {
-      throw new BenchtopError(
-        'invalid-argument',
-        `Fold ${number} of ${total}: a preparation step removed the target column '${target}'. Take it out of the step's columns.`,
-        { column: target, fold: number },
-      );
-    }
-    const yTrainAll = mapping
-      ? encodeTarget(preparedTarget, mapping)
-      : regressionTarget(preparedTarget);
-    // Rows whose target is still missing cannot be learned from (a recipe without the
-    // "Drop rows with a missing target" step): they are left out of the model's rows.
-    const keep: number[] = [];
-    for (let i = 0; i < prepared.rows; i++)
-      if (mapping ? yTrainAll[i] >= 0 : yTrainAll[i] === yTrainAll[i]) keep.push(i);
-    if (keep.length === 0) {
-      throw new BenchtopError(
-        'no-rows',
-        `Fold ${number} of ${total}: no training row is left with a target after the preparation steps.`,
-        { fold: number },
-      );
-    }
-    const keepRows = Int32Array.from(keep);
     const train = await inFold(number, total, 'building the training matrix', async () =>
-      toMatrix(prepared, target, { exclude, rows: keepRows }),
-    );
-    features = train.features;
-    const yTrain = mapping
-      ? Int32Array.from(keep, (i) => yTrainAll[i])
-      : Float64Array.from(keep, (i) => yTrainAll[i]);
-    const model = await inFold(number, total, 'training the model', () =>
-      options.trainer.fit(
-        {
-          X: train.X,
-          rows: train.rows,
-          cols: train.cols,
-          y: yTrain,
-          ...(mapping ? { classes: k, classNames: mapping.labels } : {}),
-          featureNames: train.features,
-          targetName: target,
-        },
-        {
-          seed: foldSeed(recipe.seed, f),
-          onEpoch: options.onEpoch ? (r) => options.onEpoch!(number, r) : undefined,
-          isCancelled: options.isCancelled,
-        },
+      trainingData(
+        resampled.frame,
+        target,
+        mapping,
+        exclude,
+        resampled.sampleWeight,
+        `Fold ${number} of ${total}`,
       ),
+    );
+    features = [...train.featureNames];
+    const model = await inFold(number, total, 'training the model', () =>
+      options.trainer.fit(train, {
+        seed: foldSeed(recipe.seed, f),
+        onEpoch: options.onEpoch ? (r) => options.onEpoch!(number, r) : undefined,
+        isCancelled: options.isCancelled,
+      }),
     );
     let predictions: Float64Array;
     let scored: Int32Array;
@@ -380,7 +459,7 @@ export async function crossValidate(
       }
       const local = Int32Array.from(present);
       const test = await inFold(number, total, 'building the test matrix', async () =>
-        toMatrix(testPrepared, target, { exclude, rows: local, features: train.features }),
+        toMatrix(testPrepared, target, { exclude, rows: local, features: train.featureNames }),
       );
       predictions = await inFold(number, total, 'predicting the test rows', async () =>
         model.predict(test.X, test.rows),

@@ -1,8 +1,15 @@
 // Public surface of evaluation: cross-validation over a recipe with an injected model trainer,
-// the label mapping, the prepared frame -> feature matrix helper, and summaries over folds.
+// the label mapping, the prepared frame -> feature matrix helper, and summaries over folds; and
+// (./run.ts) the wiring the CLI and the train worker call: runCrossValidation / trainFinal with
+// the recipe's model, sampler and validation.
 export {
   crossValidate,
+  foldSeed,
+  inferTask,
   resolveValidation,
+  runResample,
+  splitColumns,
+  trainingData,
   type CrossValidateOptions,
   type CrossValidationResult,
   type CvProgress,
@@ -12,6 +19,7 @@ export {
   type ModelTrainer,
   type ResampleContext,
   type ResampleHook,
+  type ResampleOutput,
   type Stage,
   type TrainerOptions,
   type TrainingData,
@@ -25,3 +33,17 @@ export {
   type MeanCurve,
   type MetricSummary,
 } from './summary';
+export {
+  defaultModel,
+  resolveStages,
+  runCrossValidation,
+  samplerHook,
+  tfTrainer,
+  trainFinal,
+  type FinalModel,
+  type RunCrossValidationOptions,
+  type RunCrossValidationResult,
+  type RunStages,
+  type StageOverrides,
+  type TrainFinalOptions,
+} from './run';

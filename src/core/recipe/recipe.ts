@@ -1,11 +1,19 @@
-// The Recipe (DESIGN.md §2): everything needed to replay a preparation on a dataset, as plain
-// versioned JSON: target and task, column roles, the step specs, and the seed. Later stages
-// (sampler, model, validation) are filled by later issues; this file keeps them optional and
-// carries them through a parse / serialize round trip untouched. A recipe comes from IndexedDB,
-// an exported file or the UI, so `parseRecipe` trusts nothing and answers with a BenchtopError a
-// person can act on; `serializeRecipe` writes a stable, pretty form (diffable, reviewable in CI).
+// The Recipe (DESIGN.md §2): everything needed to replay a preparation and a training run on a
+// dataset, as plain versioned JSON: target and task, column roles, the step specs, the optional
+// sampler, model and validation, and the seed. A recipe comes from IndexedDB, an exported file or
+// the UI, so `parseRecipe` trusts nothing and answers with a BenchtopError a person can act on;
+// `serializeRecipe` writes a stable, pretty form (diffable, reviewable in CI).
+// The later stages are optional (recipes saved before them still load: absent means "none" for
+// the sampler and "the task's default" for the model and validation) and are kept as written, as
+// the steps are; src/core/evaluate fills their defaults when it runs them.
+// The model's *settings* are checked by src/core/models' parseModelSpec when a run starts, not
+// here: the model registry pulls in tfjs, and this file is loaded on the main thread (the recipe
+// store), whose bundle must stay free of it. Here the model's shape, kind and task are checked.
 import { BenchtopError } from '../errors';
 import type { ColumnKind, ColumnSchema } from '../data/schema';
+import type { ModelKind } from '../models/types';
+import { parseSamplerSpec } from '../resample/registry';
+import { parseValidationSpec } from '../split/spec';
 import {
   getStep,
   parseStepSpecs,
@@ -39,9 +47,20 @@ export interface Recipe {
   task: Task | null;
   roles: RecipeRoles;
   steps: StepSpec[];
-  /** Filled by later issues (resampling, models, validation); kept as JSON until then. */
+  /**
+   * Training only: `{kind, params}` of a sampler (src/core/resample), checked against its
+   * settings. Absent or null: no resampling.
+   */
   sampler?: JsonObject | null;
+  /**
+   * `{kind, params}` of a model (src/core/models). Absent or null: logistic regression for
+   * classification, linear regression for regression.
+   */
   model?: JsonObject | null;
+  /**
+   * A validation spec (src/core/split), checked. Absent or null: stratified 5-fold for
+   * classification, 5-fold for regression.
+   */
   validation?: JsonObject | null;
   seed: number;
 }
@@ -154,6 +173,75 @@ function optionalStage(json: JsonObject, key: 'sampler' | 'model' | 'validation'
   return structuredClone(v);
 }
 
+/** The model kinds and the task each solves (src/core/models' registry; kept in step by a test). */
+export const MODEL_TASKS: Readonly<Record<ModelKind, Task>> = {
+  logreg: 'classification',
+  mlp: 'classification',
+  linear: 'regression',
+  'mlp-regressor': 'regression',
+};
+
+/** Re-throws a stage's own BenchtopError with the recipe's prefix, keeping its details. */
+function inStage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof BenchtopError && !err.message.startsWith('This recipe is not valid')) {
+      throw new BenchtopError(err.code, `This recipe is not valid: ${err.message}`, err.details);
+    }
+    throw err;
+  }
+}
+
+function checkModel(model: JsonObject, task: Task | null): void {
+  const kinds = Object.keys(MODEL_TASKS) as ModelKind[];
+  const kind = model.kind;
+  if (typeof kind !== 'string' || !kinds.includes(kind as ModelKind)) {
+    throw bad(
+      `'model.kind' must be one of ${kinds.map((k) => `'${k}'`).join(', ')} (it is ${JSON.stringify(kind) ?? 'missing'}).`,
+    );
+  }
+  const extra = Object.keys(model).filter((k) => k !== 'kind' && k !== 'params');
+  if (extra.length > 0) {
+    throw bad(
+      `a model has only 'kind' and 'params'; remove ${extra.map((k) => `'model.${k}'`).join(', ')}.`,
+    );
+  }
+  if (model.params !== undefined && !isObject(model.params)) {
+    throw bad(`'model.params' must be an object such as {"C": 1}.`);
+  }
+  const modelTask = MODEL_TASKS[kind as ModelKind];
+  if (task !== null && modelTask !== task) {
+    const fits = kinds.filter((k) => MODEL_TASKS[k] === task);
+    throw bad(
+      `the model '${kind}' is for ${modelTask}, but the recipe's task is ${task}: use ${fits.map((k) => `'${k}'`).join(' or ')}.`,
+      { kind },
+    );
+  }
+}
+
+/** The later stages, checked against each other and the task; null / absent ones pass. */
+function checkStages(recipe: Recipe): void {
+  const { sampler, model, validation, task } = recipe;
+  if (sampler) {
+    inStage(() => parseSamplerSpec(sampler));
+    if (task === 'regression') {
+      throw bad(
+        `a sampler ('${String(sampler.kind)}') rebalances classes, and a regression target has none: remove the sampler, or switch the task to classification.`,
+      );
+    }
+  }
+  if (model) checkModel(model, task);
+  if (validation) {
+    const spec = inStage(() => parseValidationSpec(validation));
+    if (task === 'regression' && spec.kind.includes('stratified')) {
+      throw bad(
+        `a ${spec.kind} validation keeps class proportions, which a regression target does not have: use 'kfold'.`,
+      );
+    }
+  }
+}
+
 /**
  * A schema in which every column a step names exists with a kind the step accepts: checking a
  * step's settings against it reports only problems of the settings themselves (a wrong type, an
@@ -238,6 +326,7 @@ export function parseRecipe(json: unknown): Recipe {
   if (sampler !== undefined) recipe.sampler = sampler;
   if (model !== undefined) recipe.model = model;
   if (validation !== undefined) recipe.validation = validation;
+  checkStages(recipe);
   return recipe;
 }
 
