@@ -3,6 +3,7 @@
 // read goes through a restore*() that fills defaults, so a row written by an older version loads.
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import type { DatasetMeta } from '../core/api/data-api';
+import type { ModelRecord, RunRecord } from '../core/api/train-api';
 import type { ColumnKind, ColumnSchema } from '../core/data/schema';
 import { COLUMN_KINDS } from '../core/data/schema';
 import type { ColumnProfile, DatasetProfile, ProfileWarning } from '../core/data/profile-types';
@@ -29,19 +30,26 @@ export interface RecipeRow {
   updatedAt: number;
 }
 
+/** Weight bytes of one stored model (weights.bin), kept apart so listing models never loads them. */
+export interface ModelBytesRow {
+  id: string;
+  bytes: Uint8Array;
+}
+
 export class BenchtopDB extends Dexie {
   datasets!: EntityTable<DatasetMeta, 'id'>;
   datasetBytes!: EntityTable<DatasetBytesRow, 'id'>;
   recipes!: EntityTable<RecipeRow, 'id'>;
+  runs!: EntityTable<RunRecord, 'id'>;
+  models!: EntityTable<ModelRecord, 'id'>;
+  modelBytes!: EntityTable<ModelBytesRow, 'id'>;
 
   constructor(name = 'benchtop', options?: DexieOptions) {
     super(name, options);
     // Version 1. Only indexed fields are listed; the rest of a row is stored but not indexed.
-    // Later versions add tables with `this.version(N).stores({...})`, keeping earlier ones as is:
-    //   runs:    'id, recipeId, datasetId, createdAt'
-    //   models:  'id, runId, name, version, createdAt'   (lineage: dataset hash -> recipe -> run)
-    //   modelBytes: 'id'                                   (weights, like datasetBytes)
-    //   audit:   '++seq, at, kind'
+    // Later versions add tables with `this.version(N).stores({...})`, keeping earlier ones as is
+    // (runs, models and modelBytes arrived in version 3 below; still to come:
+    //   audit:   '++seq, at, kind')
     // and, when a row shape changes, an .upgrade() plus a matching default in restore*() below.
     this.version(1).stores({
       datasets: 'id, createdAt, name',
@@ -51,6 +59,14 @@ export class BenchtopDB extends Dexie {
     // no upgrade function: the datasets of a version-1 database are kept as they are.
     this.version(2).stores({
       recipes: 'id, datasetId, name, updatedAt',
+    });
+    // Version 3 (issue 5): cross-validation runs and final models, listed per dataset, and the
+    // models' weight bytes apart from their rows. Only adds tables: no upgrade function. Rows are
+    // read through restoreRun / restoreModel (src/db/runs.ts, src/db/models.ts).
+    this.version(3).stores({
+      runs: 'id, datasetId, createdAt',
+      models: 'id, datasetId, runId, createdAt',
+      modelBytes: 'id',
     });
   }
 }
