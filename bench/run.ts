@@ -4,7 +4,7 @@
 //
 //   npm run bench                      every figure
 //   npm run bench -- --only ingest     one figure (ingest-node, ingest-browser, longtask, bundle,
-//                                      prepare, preview-longtask)
+//                                      prepare, preview-longtask, resample)
 //   npm run bench -- --rows 50000      a smaller generated file for a quick look
 //   npm run bench -- --only longtask --dist /tmp/old-dist   the app as built elsewhere (compare builds)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -226,6 +226,43 @@ if (want('preview-longtask')) {
   figures.previewLongtask = p;
 }
 // ---- end preview-longtask -----------------------------------------------------------------------
+
+// ---- resample (issue 4; the code is bench/resample.ts) --------------------------------------------
+if (want('resample')) {
+  const { benchResample, hasImblearn, imblearnVersion } = await import('./resample');
+  const baseline = hasImblearn();
+  console.log(
+    '\n# SMOTE to 1:1, whole job CSV in -> CSV out (30 numeric features, 5% minority): benchtop resample vs imbalanced-learn + pandas',
+  );
+  if (baseline)
+    console.log(`baseline: imbalanced-learn, scikit-learn, pandas ${imblearnVersion()}`);
+  else console.log('baseline skipped: /usr/bin/python3 has no imbalanced-learn / pandas');
+  const sizes = [];
+  for (const n of [100_000, 300_000]) {
+    const r = benchResample(n, repeat, baseline);
+    sizes.push(r);
+    console.log(
+      `${n.toLocaleString('en-US')} rows (${mb(r.fileBytes)} in, ${mb(r.outputBytes)} out, ${r.benchtop.rowsOut.toLocaleString('en-US')} rows):`,
+    );
+    if (r.imblearn) {
+      console.log(
+        `  imbalanced-learn + pandas: ${r.imblearn.seconds.toFixed(2)} s  [${r.runs.imblearn.map((x) => x.toFixed(2)).join(', ')}]; SMOTE alone ${r.imblearn.resampleSeconds.toFixed(3)} s; peak RSS ${mb(r.imblearn.maxRssBytes)}`,
+      );
+    }
+    console.log(
+      `  benchtop resample:         ${r.benchtop.seconds.toFixed(2)} s  [${r.runs.benchtop.map((x) => x.toFixed(2)).join(', ')}]; SMOTE alone ${r.benchtop.resampleSeconds.toFixed(3)} s; peak RSS ${mb(r.benchtop.maxRssBytes)}`,
+    );
+    if (r.ratio !== null)
+      console.log(
+        `  ratio (benchtop / imbalanced-learn, whole job): ${r.ratio.toFixed(2)}x   (target <= 1.0x)`,
+      );
+    console.log(
+      `  peak memory: ${r.peakRatio.toFixed(2)}x the output CSV (${r.peakAboveIdleRatio.toFixed(2)}x above an idle benchtop process)   (target <= 2x)`,
+    );
+  }
+  figures.resample = sizes;
+}
+// ---- end resample -------------------------------------------------------------------------------
 
 writeFileSync('bench/results/latest.json', JSON.stringify(figures, null, 2));
 console.log('\nwritten: bench/results/latest.json');

@@ -158,18 +158,25 @@ export async function resampleFile(
 
   let t = performance.now();
   const source = await open(args.data);
-  const result = await ingest(source, options);
-  let frame = frameFromTable(result.table, result.schema);
+  // Only the frame outlives this block: the Arrow table it was read from can be collected.
+  let frame = await (async () => {
+    const result = await ingest(source, options);
+    return frameFromTable(result.table, result.schema);
+  })();
   const rowsIn = frame.rows;
   const read = (performance.now() - t) / 1000;
 
   t = performance.now();
   if (recipe) frame = fitRecipeSync(frame, { ...recipe, target: args.target }).frame;
+  const rowsPrepared = frame.rows;
   const prepare = (performance.now() - t) / 1000;
 
   t = performance.now();
   const r = resample(frame, { kind: method, params }, { target: args.target, seed });
   const resampleSeconds = (performance.now() - t) / 1000;
+  // The input rows are copied into r.frame (class weights aside, which this command does not run):
+  // let them go before writing, the step that needs the most memory.
+  frame = r.frame;
 
   t = performance.now();
   writeOutput(args.out, format, r.frame);
@@ -195,7 +202,7 @@ export async function resampleFile(
     added: synthetic + repeated,
     synthetic,
     repeated,
-    removed: frame.rows + synthetic + repeated - r.frame.rows,
+    removed: rowsPrepared + synthetic + repeated - r.frame.rows,
     classes: r.classes,
     columns: r.frame.columns.map((c) => ({ name: c.name, kind: c.kind })),
     notes: r.notes,
