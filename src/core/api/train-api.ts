@@ -439,6 +439,15 @@ function hookOf(run: (frame: Frame, target: string, seed: number) => Promise<Fra
   return (frame, target, ctx) => run(frame, target, ctx.seed);
 }
 
+/**
+ * The serialised error a job rejects with. A cancel can land in any stage (the model's own
+ * "Training was cancelled"), so every cancellation reads the same: what stopped, nothing stored.
+ */
+function asUserError(err: unknown, context: string, job: string) {
+  const e = toBenchtopError(err, context);
+  return (e.code === 'cancelled' ? cancelledRun(job) : e).toJSON();
+}
+
 function cancelledRun(what = 'The cross-validation'): BenchtopError {
   return new BenchtopError('cancelled', `${what} was cancelled. Nothing was stored.`);
 }
@@ -708,7 +717,7 @@ export function createTrainApi(deps: TrainApiDeps) {
         await deps.runs.putRun(run);
         return run;
       } catch (err) {
-        throw toBenchtopError(err, 'Could not cross-validate').toJSON();
+        throw asUserError(err, 'Could not cross-validate', 'The cross-validation');
       } finally {
         endJob(jobId);
       }
@@ -871,7 +880,7 @@ export function createTrainApi(deps: TrainApiDeps) {
         await deps.models.putModel(record, new Uint8Array(artifacts.weightData));
         return record;
       } catch (err) {
-        throw toBenchtopError(err, 'Could not train the final model').toJSON();
+        throw asUserError(err, 'Could not train the final model', 'Training the final model');
       } finally {
         trained?.dispose();
         endJob(jobId);
