@@ -14,6 +14,8 @@ import { profileTable } from '../core/data/profile';
 import { renderProfile, type ProfileOutput } from './render';
 import { PREPARE_USAGE, PrepareUsageError, prepare, renderPrepare } from './prepare';
 import { RESAMPLE_USAGE, renderResample, resampleFile } from './resample';
+import { CV_USAGE, JOB_ARG_OPTIONS, cv, jobArgs, renderCv } from './cv';
+import { TRAIN_USAGE, renderTrain, train } from './train';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -40,7 +42,14 @@ Commands:
            [--k 5] [--ratio auto|R] [--seed N] [--recipe recipe.json] --out <file.csv|.arrow> [--json]
                             rebalance the classes and write the result
 
-Planned (not in this version yet): cv, train, predict, serve, drift
+  cv <data> --target COL [--recipe recipe.json] [--model logreg|mlp|linear|mlp-regressor]
+           [--folds 5] [--validation V] [--sampler S] [--fold-column COL] [--drop COL,...]
+           [--seed N] [--json]
+                            cross-validate: every metric's mean ± std over the folds
+  train <data> --target COL [...cv's options...] --out <dir> [--json]
+                            train on every row; write the tfjs model + fitted steps
+
+Planned (not in this version yet): predict, serve, drift
 
 <data> is a .csv, .tsv, .arrow, .arrows or .parquet file.
 Run 'benchtop <command> --help' for a command's options.
@@ -65,7 +74,7 @@ Options:
 `;
 
 /** Commands DESIGN.md §7 describes that later versions add. */
-const PLANNED = new Set(['cv', 'train', 'predict', 'serve', 'drift']);
+const PLANNED = new Set(['predict', 'serve', 'drift']);
 
 /** A restartable ByteSource over a file: every chunks() call opens a fresh read stream. */
 export async function fileSource(path: string): Promise<ByteSource> {
@@ -243,6 +252,54 @@ async function resampleCommand(args: string[], io: CliIO): Promise<number> {
   }
 }
 
+/** `cv` and `train`: one data file, the shared job options. */
+async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...JOB_ARG_OPTIONS,
+    ...(command === 'train'
+      ? { out: { type: 'string' }, 'skip-cv': { type: 'boolean', default: false } }
+      : {}),
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    io.stdout(command === 'cv' ? CV_USAGE : TRAIN_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? `${command} needs a data file: benchtop ${command} <data> --target COL${command === 'train' ? ' --out <dir>' : ''}`
+        : `${command} takes one data file, got ${positionals.length}: ${positionals.join(' ')}`,
+    );
+  }
+  const json = values.json === true;
+  try {
+    if (command === 'cv') {
+      const output = await cv(jobArgs(positionals[0], values), fileSource);
+      io.stdout(json ? `${JSON.stringify(output)}\n` : renderCv(output));
+      return 0;
+    }
+    const out = (values as { out?: unknown }).out;
+    if (typeof out !== 'string') {
+      throw new UsageError('train needs --out <dir>: where to write the model.');
+    }
+    const output = await train(
+      {
+        ...jobArgs(positionals[0], values),
+        out,
+        skipCv: (values as { 'skip-cv'?: unknown })['skip-cv'] === true,
+      },
+      fileSource,
+    );
+    io.stdout(json ? `${JSON.stringify(output)}\n` : renderTrain(output));
+    return 0;
+  } catch (err) {
+    if (err instanceof PrepareUsageError) throw new UsageError(`${command}: ${err.message}`);
+    throw err;
+  }
+}
+
 type Options = Parameters<typeof parseArgs>[0] extends infer T
   ? T extends { options?: infer O }
     ? NonNullable<O>
@@ -285,6 +342,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       if (rest[0] === 'profile') io.stdout(PROFILE_USAGE);
       else if (rest[0] === 'prepare') io.stdout(PREPARE_USAGE);
       else if (rest[0] === 'resample') io.stdout(RESAMPLE_USAGE);
+      else if (rest[0] === 'cv') io.stdout(CV_USAGE);
+      else if (rest[0] === 'train') io.stdout(TRAIN_USAGE);
       else io.stdout(USAGE);
       return 0;
     }
@@ -295,6 +354,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     if (command === 'profile') return await profileCommand(rest, io);
     if (command === 'prepare') return await prepareCommand(rest, io);
     if (command === 'resample') return await resampleCommand(rest, io);
+    if (command === 'cv' || command === 'train') return await jobCommand(command, rest, io);
     if (PLANNED.has(command)) {
       io.stderr(`error: '${command}' is not available yet in this version\n`);
       return 2;
