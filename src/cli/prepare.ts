@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { tableToIPC } from 'apache-arrow';
 import { BenchtopError } from '../core/errors';
-import { csvChunks } from '../core/data/csv-write';
+import { csvByteChunks } from '../core/data/csv-write';
 import { frameFromTable, frameToTable, type Frame } from '../core/data/frame';
 import { profileTable } from '../core/data/profile';
 import type { ColumnSchema } from '../core/data/schema';
@@ -130,7 +130,7 @@ export function writeOutput(out: string, format: PrepareOutput['format'], frame:
     if (format === 'csv') {
       const fd = openSync(tmp, 'w');
       try {
-        for (const chunk of csvChunks(frame)) writeSync(fd, chunk);
+        for (const chunk of csvByteChunks(frame)) writeSync(fd, chunk);
       } finally {
         closeSync(fd);
       }

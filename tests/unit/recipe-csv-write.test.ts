@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { csvChunks, csvField, frameToCsv } from '../../src/core/data/csv-write';
+import { csvByteChunks, csvChunks, csvField, frameToCsv } from '../../src/core/data/csv-write';
 import {
   frameFromTable,
   frameRow,
@@ -89,5 +89,65 @@ describe('frameToCsv', () => {
     const again = frameFromTable(b.table, b.schema);
     for (const i of [0, 1, 500, 1460]) expect(frameRow(again, i)).toEqual(frameRow(frame, i));
     expect(again).toEqual(frame);
+  });
+});
+
+describe('csvByteChunks', () => {
+  // The writer formats whole numbers digit by digit and everything else with JS's own text, into
+  // bytes: held here to a plain string reference built value by value.
+  const reference = (cols: (number | null)[][], names: string[]) =>
+    [
+      names.join(','),
+      ...cols[0].map((_, i) => cols.map((c) => (c[i] === null ? '' : `${c[i]}`)).join(',')),
+    ]
+      .map((line) => line + '\r\n')
+      .join('');
+
+  it('writes numbers exactly as their JS text, at int32 edges too', () => {
+    const edge = [
+      0,
+      -0,
+      1,
+      -1,
+      9,
+      10,
+      2147483647,
+      -2147483648,
+      2147483648,
+      -2147483649,
+      1e21,
+      0.5,
+      -0.25,
+      null,
+      5e-324,
+      1.7976931348623157e308,
+    ];
+    const rng = (() => {
+      let s = 7;
+      return () => (s = (s * 48271) % 2147483647) / 2147483647;
+    })();
+    const whole = Array.from({ length: 3000 }, () => Math.round((rng() - 0.5) * 2 ** (rng() * 40)));
+    const fractional = Array.from({ length: 3000 }, () => (rng() - 0.5) * 10 ** (rng() * 20 - 10));
+    const a = [...edge, ...whole.slice(edge.length)];
+    const frame = makeFrame([
+      numericColumn('a', 'number', a),
+      numericColumn('b', 'number', fractional.slice(0, a.length)),
+    ]);
+    const text = new TextDecoder().decode(
+      Buffer.concat([...csvByteChunks(frame, { chunkRows: 97 })]),
+    );
+    expect(text).toBe(reference([a, fractional.slice(0, a.length)], ['a', 'b']));
+  });
+
+  it('encodes categories as UTF-8 once per category and equals the text chunks', () => {
+    const frame = makeFrame([
+      stringColumn('city', 'categorical', ['Zürich', 'Kraków', null, 'Zürich', '東京', 'a,b']),
+      numericColumn('n', 'integer', [1, 2, 3, null, 5, 6]),
+    ]);
+    const bytes = Buffer.concat([...csvByteChunks(frame)]);
+    expect(bytes.toString('utf8')).toBe(frameToCsv(frame));
+    expect(bytes.toString('utf8')).toBe(
+      'city,n\r\nZürich,1\r\nKraków,2\r\n,3\r\nZürich,\r\n東京,5\r\n"a,b",6\r\n',
+    );
   });
 });
