@@ -43,7 +43,7 @@ export interface StorageUsageView {
   usage?: number;
 }
 
-export type DatasetTab = 'rows' | 'profile' | 'prepare';
+export type DatasetTab = 'rows' | 'profile' | 'prepare' | 'train';
 
 const DEMO_FILE = 'seattle-weather.csv';
 
