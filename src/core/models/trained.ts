@@ -124,7 +124,9 @@ export function wrapModel(
         const n = Math.min(PREDICT_BATCH, rows - start);
         const y = tf.tidy(() => {
           const x = tf.tensor2d(X.subarray(start * cols, (start + n) * cols), [n, cols]);
-          return model.predict(x) as tfc.Tensor;
+          // One batch per call: predict's default (32 rows) slices the input hundreds of times,
+          // and each slice copies the whole input out of the wasm heap (~1 s per 100k rows).
+          return model.predict(x, { batchSize: n }) as tfc.Tensor;
         });
         const v = (await y.data()) as Float32Array;
         y.dispose();
