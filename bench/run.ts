@@ -4,7 +4,7 @@
 //
 //   npm run bench                      every figure
 //   npm run bench -- --only ingest     one figure (ingest-node, ingest-browser, longtask, bundle,
-//                                      prepare, preview-longtask, resample)
+//                                      prepare, preview-longtask, resample, cv)
 //   npm run bench -- --rows 50000      a smaller generated file for a quick look
 //   npm run bench -- --only longtask --dist /tmp/old-dist   the app as built elsewhere (compare builds)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -263,6 +263,31 @@ if (want('resample')) {
   figures.resample = sizes;
 }
 // ---- end resample -------------------------------------------------------------------------------
+
+// ---- cv (issue 5; the code is bench/cv.ts) --------------------------------------------------------
+if (want('cv')) {
+  const { benchCv, hasSklearn } = await import('./cv');
+  const baseline = hasSklearn();
+  console.log(
+    '\n# 5-fold stratified CV of standard-scaled logistic regression, 100k rows x 30 features, whole job from CSV: benchtop cv (wasm, in-process) vs pandas + scikit-learn cross_validate',
+  );
+  if (!baseline) console.log('baseline skipped: /usr/bin/python3 has no scikit-learn / pandas');
+  const c = await benchCv(100_000, repeat, baseline);
+  if (c.sklearn) {
+    console.log(
+      `  scikit-learn: ${c.sklearn.seconds.toFixed(2)} s  [${c.runs.sklearn.map((x) => x.toFixed(2)).join(', ')}]; accuracy ${c.sklearn.accuracy.toFixed(4)}`,
+    );
+  }
+  console.log(
+    `  benchtop cv:  ${c.benchtop.seconds.toFixed(2)} s  [${c.runs.benchtop.map((x) => x.toFixed(2)).join(', ')}] (CV alone ${c.benchtop.cvSeconds.toFixed(2)} s); accuracy ${c.benchtop.accuracy.toFixed(4)}`,
+  );
+  if (c.ratio !== null) {
+    console.log(`  ratio (benchtop / scikit-learn): ${c.ratio.toFixed(2)}x   (target <= 2x)`);
+    console.log(`  accuracy gap: ${(c.accuracyGap! * 100).toFixed(2)} points   (target <= 1)`);
+  }
+  figures.cv = c;
+}
+// ---- end cv -------------------------------------------------------------------------------------
 
 writeFileSync('bench/results/latest.json', JSON.stringify(figures, null, 2));
 console.log('\nwritten: bench/results/latest.json');

@@ -1,0 +1,139 @@
+// Issue 5's figure: 5-fold stratified cross-validation of standard-scaled logistic regression on a
+// seeded 100k rows × 30 numeric features + binary target CSV, the whole job from the file
+// (read -> auto-prepare -> CV -> metrics), Benchtop's `cv` command code path in this process (tfjs
+// wasm) against /usr/bin/python3 running pandas.read_csv + scikit-learn's cross_validate of
+// Pipeline(StandardScaler(), LogisticRegression()) with StratifiedKFold(5, shuffle=True,
+// random_state=0) on the same file in the same run. Each side is timed inside its own process,
+// from reading the file to the scores (interpreter start-up and library imports excluded on both
+// sides; tfjs's wasm backend is started once before timing, as python's imports are).
+//
+//   npm run bench -- --only cv
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cv } from '../src/cli/cv';
+import { fileSource } from '../src/cli/main';
+import { nodeTf } from '../src/core/models/node-tf';
+import { createRng } from '../src/core/rng';
+
+export const CV_FEATURES = 30;
+
+/**
+ * `rows` × 30 features + `y`: features with different means and scales (so scaling matters), a
+ * linear score over 20 of them plus noise decides y (about 35% positive), so logistic regression
+ * learns it to ~90% accuracy. Same rows + seed = same bytes.
+ */
+export function generateCvCsv(rows: number, seed: number): string {
+  const rnd = createRng(seed);
+  const gauss = () => {
+    const u = 1 - rnd();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
+  };
+  const means = Array.from({ length: CV_FEATURES }, () => (rnd() - 0.5) * 200);
+  const scales = Array.from({ length: CV_FEATURES }, () => 10 ** (rnd() * 4 - 1));
+  const weights = Array.from({ length: CV_FEATURES }, (_, j) => (j < 20 ? gauss() : 0));
+  const lines = [[...Array.from({ length: CV_FEATURES }, (_, j) => `x${j + 1}`), 'y'].join(',')];
+  const z = new Float64Array(CV_FEATURES);
+  for (let r = 0; r < rows; r++) {
+    let score = -2;
+    for (let j = 0; j < CV_FEATURES; j++) {
+      z[j] = gauss();
+      score += weights[j] * z[j];
+    }
+    score += gauss() * 1.5;
+    const cells = Array.from(z, (v, j) => (means[j] + v * scales[j]).toPrecision(7));
+    lines.push(`${cells.join(',')},${score > 0 ? 1 : 0}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const PYTHON = `
+import json, sys, time
+t0 = time.perf_counter()
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+t1 = time.perf_counter()
+df = pd.read_csv(sys.argv[1])
+X = df.drop(columns=["y"]).to_numpy()
+y = df["y"].to_numpy()
+r = cross_validate(make_pipeline(StandardScaler(), LogisticRegression()), X, y,
+                   cv=StratifiedKFold(5, shuffle=True, random_state=0), scoring="accuracy")
+t2 = time.perf_counter()
+print(json.dumps({"seconds": t2 - t1, "importSeconds": t1 - t0,
+                  "accuracy": float(r["test_score"].mean()), "fitSeconds": float(r["fit_time"].sum())}))
+`;
+
+export function hasSklearn(): boolean {
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import sklearn, pandas'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+interface SklearnRun {
+  seconds: number;
+  importSeconds: number;
+  accuracy: number;
+  fitSeconds: number;
+}
+
+function runSklearn(csv: string): SklearnRun {
+  const r = spawnSync('/usr/bin/python3', ['-c', PYTHON, csv], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim()) as SklearnRun;
+}
+
+interface BenchtopRun {
+  seconds: number;
+  accuracy: number;
+  cvSeconds: number;
+}
+
+async function runBenchtop(csv: string): Promise<BenchtopRun> {
+  const t0 = performance.now();
+  const o = await cv({ data: csv, target: 'y', seed: '0' }, fileSource);
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, accuracy: o.metrics.accuracy.mean, cvSeconds: o.seconds };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export interface CvBench {
+  rows: number;
+  fileBytes: number;
+  benchtop: BenchtopRun;
+  sklearn: SklearnRun | null;
+  runs: { benchtop: number[]; sklearn: number[] };
+  ratio: number | null;
+  accuracyGap: number | null;
+}
+
+export async function benchCv(rows: number, repeat: number, baseline: boolean): Promise<CvBench> {
+  mkdirSync('bench/results', { recursive: true });
+  const csv = `bench/results/cv-${rows}.csv`;
+  if (!existsSync(csv)) writeFileSync(csv, generateCvCsv(rows, 5));
+  await nodeTf('wasm'); // start-up, as python's imports: not timed
+  const ours: BenchtopRun[] = [];
+  const theirs: SklearnRun[] = [];
+  // Interleaved, so a slow moment on the shared machine hits both sides alike.
+  for (let i = 0; i < repeat; i++) {
+    if (baseline) theirs.push(runSklearn(csv));
+    ours.push(await runBenchtop(csv));
+  }
+  const b = ours.find((r) => r.seconds === median(ours.map((x) => x.seconds)))!;
+  const s = baseline
+    ? theirs.find((r) => r.seconds === median(theirs.map((x) => x.seconds)))!
+    : null;
+  return {
+    rows,
+    fileBytes: statSync(csv).size,
+    benchtop: b,
+    sklearn: s,
+    runs: { benchtop: ours.map((r) => r.seconds), sklearn: theirs.map((r) => r.seconds) },
+    ratio: s ? b.seconds / s.seconds : null,
+    accuracyGap: s ? Math.abs(b.accuracy - s.accuracy) : null,
+  };
+}
