@@ -103,6 +103,43 @@ describe('parseRecipe', () => {
     expect(serializeRecipe(parseRecipeText(text))).toBe(text);
   });
 
+  it('checks the sampler, model and validation against their settings and the task', () => {
+    const base = structuredClone(BASE);
+    const ok = parseRecipe({
+      ...base,
+      sampler: { kind: 'class-weights', params: {} },
+      model: { kind: 'mlp', params: { hiddenLayers: [16] } },
+      validation: { kind: 'group-kfold', folds: 3 },
+    });
+    expect(ok.model).toEqual({ kind: 'mlp', params: { hiddenLayers: [16] } });
+    const message = (extra: object) => thrown(() => parseRecipe({ ...base, ...extra })).message;
+    expect(message({ sampler: { kind: 'smote', params: { k: 5 } } })).toMatch(
+      /^This recipe is not valid: .*no setting 'k'/,
+    );
+    expect(message({ sampler: { kind: 'adasyn' } })).toMatch(
+      /^This recipe is not valid: There is no sampler 'adasyn'\. The samplers are 'smote', /,
+    );
+    expect(message({ model: { kind: 'forest' } })).toBe(
+      `This recipe is not valid: 'model.kind' must be one of 'logreg', 'mlp', 'linear', 'mlp-regressor' (it is "forest").`,
+    );
+    expect(message({ model: { kind: 'linear' } })).toBe(
+      "This recipe is not valid: the model 'linear' is for regression, but the recipe's task is classification: use 'logreg' or 'mlp'.",
+    );
+    expect(message({ validation: { kind: 'kfold', folds: 1 } })).toMatch(
+      /^This recipe is not valid: The validation settings are not valid: 'folds' must be a whole number from 2 to 1000/,
+    );
+    expect(
+      message({ task: 'regression', target: 'temp_max', validation: { kind: 'stratified-kfold' } }),
+    ).toMatch(/stratified-kfold validation keeps class proportions/);
+    expect(message({ task: 'regression', target: 'temp_max', sampler: { kind: 'smote' } })).toMatch(
+      /a sampler \('smote'\) rebalances classes, and a regression target has none/,
+    );
+    // Recipes saved before these stages existed still load: absent stays absent (= defaults).
+    const old = parseRecipe(structuredClone(BASE));
+    expect(old.model ?? null).toBeNull();
+    expect(old.sampler ?? null).toBeNull();
+  });
+
   it('refuses what is not a recipe', () => {
     for (const v of [null, 42, 'recipe', [], {}, { format: 'benchtop.bundle', version: 1 }]) {
       expect(thrown(() => parseRecipe(v)).message).toBe(
