@@ -6,6 +6,12 @@
 import * as Comlink from 'comlink';
 import { createDataApi, type DataApi, type ImportOptions } from '../src/core/api/data-api';
 import { createPrepApi, type PrepApi, type PrepProgress } from '../src/core/api/prep-api';
+import {
+  createBalanceApi,
+  type BalanceApi,
+  type BalanceProgress,
+  type ScatterView,
+} from '../src/core/api/balance-api';
 import type { AutoRecipeOptions, PreviewOptions } from '../src/core/recipe';
 import type { ColumnKind } from '../src/core/data/schema';
 import { blobSource } from '../src/core/ingest/blob-source';
@@ -102,20 +108,48 @@ export function createPrepWorkerApi(prep: PrepApi) {
 export type PrepWorkerApi = ReturnType<typeof createPrepWorkerApi>;
 
 /**
- * Everything the data worker exposes: the data API, the recipe API, and one cancel / evict that
- * reaches both (a job id is unique across them).
+ * Class balance (issue 4): the target's classes, and a preview of the recipe's sampler. Progress
+ * is sent by core as it happens (the sampler's loops are synchronous); `cancelFlag` is an
+ * Int32Array over a SharedArrayBuffer the page sets to stop the sampler mid-way.
  */
-export function createFullDataWorkerApi(core: DataApi, prep: PrepApi) {
+export function createBalanceWorkerApi(balance: BalanceApi) {
+  return {
+    classBalance(datasetId: string, target: string) {
+      return balance.classBalance(datasetId, target);
+    },
+    previewSampler(
+      jobId: string,
+      datasetId: string,
+      recipe: unknown,
+      view?: ScatterView,
+      onProgress: (p: BalanceProgress) => unknown = () => undefined,
+      cancelFlag?: Int32Array,
+    ) {
+      return balance.previewSampler(jobId, datasetId, recipe, view, onProgress, cancelFlag);
+    },
+  };
+}
+
+export type BalanceWorkerApi = ReturnType<typeof createBalanceWorkerApi>;
+
+/**
+ * Everything the data worker exposes: the data, recipe and class-balance APIs, and one cancel /
+ * evict that reaches all of them (a job id is unique across them).
+ */
+export function createFullDataWorkerApi(core: DataApi, prep: PrepApi, balance: BalanceApi) {
   return {
     ...createDataWorkerApi(core),
     ...createPrepWorkerApi(prep),
+    ...createBalanceWorkerApi(balance),
     cancel(jobId: string): void {
       core.cancel(jobId);
       prep.cancel(jobId);
+      balance.cancel(jobId);
     },
     evict(id: string): void {
       core.evict(id);
       prep.evict(id);
+      balance.evict(id);
     },
   };
 }
@@ -129,5 +163,7 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
     now: Date.now,
     newId: () => crypto.randomUUID(),
   };
-  Comlink.expose(createFullDataWorkerApi(createDataApi(deps), createPrepApi(deps)));
+  Comlink.expose(
+    createFullDataWorkerApi(createDataApi(deps), createPrepApi(deps), createBalanceApi(deps)),
+  );
 }

@@ -9,6 +9,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { tableFromIPC } from 'apache-arrow';
 import { createDataApi, type DatasetMeta } from '../../src/core/api/data-api';
 import { createPrepApi, type PrepProgress } from '../../src/core/api/prep-api';
+import { createBalanceApi } from '../../src/core/api/balance-api';
 import { frameFromTable } from '../../src/core/data/frame';
 import { bytesSource, ingest } from '../../src/core/ingest/index';
 import { autoRecipe, fitRecipeSync, parseRecipe, type Recipe } from '../../src/core/recipe';
@@ -37,7 +38,9 @@ for (const make of [inProcess, overComlink]) {
         now: () => 1_700_000_000_000 + ids,
         newId: () => `ds-${++ids}`,
       };
-      t = make(createFullDataWorkerApi(createDataApi(deps), createPrepApi(deps)));
+      t = make(
+        createFullDataWorkerApi(createDataApi(deps), createPrepApi(deps), createBalanceApi(deps)),
+      );
       weather = await t.api.importFile('import', new File([WEATHER], 'seattle-weather.csv'), {
         fileName: 'seattle-weather.csv',
       });
