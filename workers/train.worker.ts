@@ -64,6 +64,10 @@ async function start() {
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
   });
   const detected = await detect();
+  // tfjs's threaded wasm starts its pthread workers from the source text of its module factory;
+  // in a minified bundle that text refers to names outside it ("e is not defined", tfjs#4107), so
+  // the threaded build cannot start here. SIMD wasm single-threaded is used instead, and said so.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const active = await activateBackend(tf, planBackends(detected).order);
   const db = openBenchtopDb();
   Comlink.expose(
@@ -74,6 +78,7 @@ async function start() {
       tf,
       detected,
       active,
+      wasmThreads: false,
       now: Date.now,
       newId: () => crypto.randomUUID(),
     }),

@@ -236,6 +236,11 @@ export interface TrainApiDeps {
   /** The backend the worker activated, and the override that chose it. */
   active: ActiveBackend;
   override?: BackendOverride;
+  /**
+   * False when the wasm backend runs single-threaded even though the page is cross-origin
+   * isolated (the worker turned tfjs's threads off): what the UI says about wasm follows it.
+   */
+  wasmThreads?: boolean;
   /** Wall clock (ms) for createdAt. */
   now: () => number;
   /** Monotonic clock (ms) for timings; defaults to performance.now. */
@@ -461,10 +466,24 @@ function plain<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
+/** The words the plan used for threaded wasm, replaced when the worker turned threads off. */
+const THREADED = '(threaded: cross-origin isolated)';
+
 export function createTrainApi(deps: TrainApiDeps) {
   const cancelledJobs = new Set<string>();
   const clock = deps.clock ?? (() => performance.now());
-  let active = deps.active;
+  const honest = (a: ActiveBackend): ActiveBackend =>
+    deps.wasmThreads === false && a.name === 'wasm'
+      ? {
+          ...a,
+          threads: false,
+          reason: a.reason.replace(
+            THREADED,
+            '(single-threaded: tfjs’s threaded wasm cannot start in a bundled module worker)',
+          ),
+        }
+      : a;
+  let active = honest(deps.active);
   let override: BackendOverride = deps.override ?? 'auto';
   let running = 0;
   let cached: { key: string; frame: Frame } | null = null;
@@ -588,7 +607,7 @@ export function createTrainApi(deps: TrainApiDeps) {
           );
         }
         const plan = planBackends(deps.detected, choice);
-        active = await activateBackend(deps.tf, plan.order);
+        active = honest(await activateBackend(deps.tf, plan.order));
         override = choice;
         return info();
       } catch (err) {

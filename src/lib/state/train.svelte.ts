@@ -65,6 +65,9 @@ const STAGE_WORDS: Record<StageName, string> = {
   store: 'storing the run',
 };
 
+/** The live loss chart redraws at most this often (each redraw is a Plot render). */
+const LOSS_REDRAW_MS = 500;
+
 function newJobId(): string {
   return typeof crypto.randomUUID === 'function'
     ? crypto.randomUUID()
@@ -384,14 +387,27 @@ export class TrainState {
     this.running = { ...run, folds, text: `${where}${STAGE_WORDS[p.stage]}…` };
   }
 
+  /** Loss points not yet shown: the live chart redraws at most every LOSS_REDRAW_MS. */
+  #pendingLoss: { fold: number; points: EpochReport[] }[] = [];
+  #lossTimer: ReturnType<typeof setTimeout> | undefined;
+
   #onEpochs(jobId: string, fold: number, points: EpochReport[]): void {
-    const run = this.running;
-    if (!run || run.jobId !== jobId) return;
-    const loss = [...run.loss];
-    const at = loss.findIndex((l) => l.fold === fold);
-    if (at < 0) loss.push({ fold, points });
-    else loss[at] = { fold, points: [...loss[at].points, ...points] };
-    this.running = { ...run, loss };
+    if (this.running?.jobId !== jobId) return;
+    this.#pendingLoss.push({ fold, points });
+    this.#lossTimer ??= setTimeout(() => {
+      this.#lossTimer = undefined;
+      const run = this.running;
+      const batches = this.#pendingLoss;
+      this.#pendingLoss = [];
+      if (!run || run.jobId !== jobId) return;
+      const loss = [...run.loss];
+      for (const b of batches) {
+        const at = loss.findIndex((l) => l.fold === b.fold);
+        if (at < 0) loss.push({ fold: b.fold, points: b.points });
+        else loss[at] = { fold: b.fold, points: [...loss[at].points, ...b.points] };
+      }
+      this.running = { ...run, loss };
+    }, LOSS_REDRAW_MS);
   }
 
   cancel(): void {

@@ -1,14 +1,84 @@
 // Observable Plot, loaded on first use: it lands in its own chunk beside the Train tab's, never in
-// the main bundle (the main-thread budget is 150 KB gzip). Every chart awaits this.
-let loading: Promise<typeof import('@observablehq/plot')> | null = null;
+// the main bundle (the main-thread budget is 150 KB gzip). Charts draw through `drawSoon`, one per
+// task, so a results panel of five charts is five short tasks rather than one long one (a long
+// task over 50 ms on the main thread is a bug here, DESIGN.md §3).
+type PlotModule = typeof import('@observablehq/plot');
 
-export function loadPlot(): Promise<typeof import('@observablehq/plot')> {
+let loading: Promise<PlotModule> | null = null;
+
+export function loadPlot(): Promise<PlotModule> {
   loading ??= import('@observablehq/plot');
   return loading;
+}
+
+const queue: (() => void)[] = [];
+let scheduled = false;
+
+function runNext(): void {
+  const job = queue.shift();
+  job?.();
+  if (queue.length > 0) setTimeout(runNext, 0);
+  else scheduled = false;
+}
+
+/** Runs `draw` with Plot in a task of its own, after the charts queued before it. */
+export function drawSoon(draw: (plot: PlotModule) => void): void {
+  void loadPlot().then((plot) => {
+    queue.push(() => draw(plot));
+    if (!scheduled) {
+      scheduled = true;
+      setTimeout(runNext, 0);
+    }
+  });
 }
 
 /** Chart width: the container's, within bounds (Plot needs a number). */
 export function widthOf(el: HTMLElement | undefined, fallback = 460): number {
   const w = el?.clientWidth ?? 0;
   return Math.max(260, Math.min(720, w > 0 ? w : fallback));
+}
+
+/**
+ * Draws one tiny chart of each kind the Train tab uses, each in its own idle task, so V8 compiles
+ * Plot's code paths before a run (the first real chart would otherwise pay ~100 ms for it while
+ * the run's results arrive). Nothing is shown: the charts are thrown away.
+ */
+export function warmUpPlot(): void {
+  const rows = [
+    { x: 0, y: 0.1, k: 'a' },
+    { x: 1, y: 0.5, k: 'b' },
+  ];
+  drawSoon((Plot) => {
+    Plot.plot({
+      y: { type: 'log' },
+      color: { legend: true },
+      marks: [Plot.line(rows, { x: 'x', y: 'y', stroke: 'k' })],
+    });
+  });
+  drawSoon((Plot) => {
+    Plot.plot({
+      marks: [
+        Plot.areaY(rows, { x: 'x', y1: 0, y2: 'y' }),
+        Plot.line(rows, { x: 'x', y: 'y', z: 'k', curve: 'step-before' }),
+      ],
+    });
+  });
+  drawSoon((Plot) => {
+    Plot.plot({
+      color: { scheme: 'blues' },
+      marks: [
+        Plot.cell(rows, { x: 'k', y: 'k', fill: 'y' }),
+        Plot.text(rows, { x: 'k', y: 'k', text: 'k' }),
+      ],
+    });
+  });
+  drawSoon((Plot) => {
+    Plot.plot({
+      marks: [
+        Plot.dot(rows, { x: 'x', y: 'y' }),
+        Plot.barX(rows, { x: 'y', y: 'k' }),
+        Plot.ruleY(rows, { x1: 0, x2: 'y', y: 'k' }),
+      ],
+    });
+  });
 }
