@@ -394,7 +394,8 @@ export class TrainState {
   #onEpochs(jobId: string, fold: number, points: EpochReport[]): void {
     if (this.running?.jobId !== jobId) return;
     this.#pendingLoss.push({ fold, points });
-    this.#lossTimer ??= setTimeout(() => {
+    if (this.#lossTimer !== undefined) return;
+    this.#lossTimer = setTimeout(() => {
       this.#lossTimer = undefined;
       const run = this.running;
       const batches = this.#pendingLoss;
