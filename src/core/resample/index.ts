@@ -33,6 +33,14 @@ export {
   underSamplingTargets,
   type ClassTarget,
 } from './strategy';
-export { nearestNeighbours, squaredDistance, type Neighbours, type PointSet } from './neighbours';
+export {
+  nearestNeighbours,
+  squaredDistance,
+  usesTf,
+  type NeighbourPath,
+  type Neighbours,
+  type PointSet,
+  type SearchOptions,
+} from './neighbours';
 export { medianStd } from './smote-nc';
 export { tomekLinks } from './tomek';

@@ -1,12 +1,24 @@
 // Exact k-nearest-neighbour search within one set of points (every row's k nearest other rows), for
-// SMOTE (within a class) and Tomek links (1-NN over all rows). Pure TypeScript over Float64Array,
-// in bounded memory: rows are taken in blocks, squared distances come from ‖a‖² + ‖b‖² − 2a·b
-// (four dot products at a time, so each value of a is loaded once per four rows of b), each pair
-// is computed once and offered to both rows, and every row keeps a sorted k-best list. Between
-// blocks the search reports progress and checks for cancellation. The kept neighbours are then
-// re-measured exactly (Σ(a − b)²) and ordered by (distance, index): on equal distances the lower
-// row index wins, as scikit-learn's NearestNeighbors does, so Tomek links agree with it.
+// SMOTE (within a class) and Tomek links (1-NN over all rows). Two paths give identical results:
+//
+// - TypeScript over Float64Array, in bounded memory: rows are taken in blocks, squared distances
+//   come from ‖a‖² + ‖b‖² − 2a·b (four dot products at a time, so each value of a is loaded once per
+//   four rows of b), each pair is computed once and offered to both rows, and every row keeps a
+//   sorted k-best list.
+// - tfjs (neighbours-tf.ts), when the caller passes a tfjs module on a fast backend and the search
+//   is big enough to pay for it: float32 matrix products find each row's k + MARGIN best
+//   candidates with a bound on their float32 error; a row whose k-th and last candidates are
+//   further apart than the bound provably has its exact k nearest among them, and a row where
+//   they are not (near-ties, many duplicates) is searched again with more candidates, then
+//   scanned exactly in float64.
+//
+// Both paths end the same way: the kept neighbours are re-measured exactly (Σ(a − b)²) and ordered
+// by (distance, index), so on equal distances the lower row index wins, as scikit-learn's
+// NearestNeighbors does, and Tomek links agree with it. Between blocks the search reports progress
+// and checks for cancellation.
 import { BenchtopError } from '../errors';
+import type { Tf } from '../models/types';
+import { floatSearch, type FloatCandidates } from './neighbours-tf';
 
 /** Points as a row-major matrix, optionally with categorical codes (SMOTE-NC). */
 export interface PointSet {
@@ -26,11 +38,24 @@ export interface SearchHooks {
   isCancelled?(): boolean;
 }
 
+/** 'auto': tfjs when given, on a fast backend, for a big enough search; 'js' / 'tf' force one. */
+export type NeighbourPath = 'auto' | 'js' | 'tf';
+
+export interface SearchOptions extends SearchHooks {
+  /** tfjs-core with its backend already chosen by the caller (core never picks one). */
+  tf?: Tf;
+  path?: NeighbourPath;
+}
+
 /** rows × k, row-major: the k nearest other rows of each row, nearest first; squared distances. */
 export interface Neighbours {
   k: number;
   index: Int32Array;
   distance: Float64Array;
+  /** Which search ran: the TypeScript one, or float32 products on the tfjs backend. */
+  path: 'js' | 'tf';
+  /** tfjs path: rows whose float32 candidates could not settle their neighbours (scanned again). */
+  rechecked?: number;
 }
 
 export function cancelledResample(): BenchtopError {
@@ -290,19 +315,9 @@ function refine(p: PointSet, k: number, bestD: Float64Array, bestI: Int32Array):
   }
 }
 
-/**
- * The k nearest other rows of every row (self excluded by index, so a duplicate row is a
- * neighbour at distance 0). Needs rows > k. Memory: the points, the result (rows × k) and
- * nothing per pair.
- */
-export function nearestNeighbours(p: PointSet, k: number, hooks: SearchHooks = {}): Neighbours {
+/** The TypeScript search: every pair once, in blocks of rows. */
+function searchJs(p: PointSet, k: number, hooks: SearchHooks): Neighbours {
   const rows = p.rows;
-  if (!Number.isInteger(k) || k < 1 || k >= rows) {
-    throw new BenchtopError(
-      'internal',
-      `nearestNeighbours needs 1 <= k < rows (k = ${k}, rows = ${rows}).`,
-    );
-  }
   const norms = squaredNorms(p.values, rows, p.dims);
   const bestD = new Float64Array(rows * k).fill(Infinity);
   const bestI = new Int32Array(rows * k).fill(-1);
@@ -322,5 +337,154 @@ export function nearestNeighbours(p: PointSet, k: number, hooks: SearchHooks = {
     hooks.onProgress?.(totalPairs > 0 ? donePairs / totalPairs : 1);
   }
   refine(p, k, bestD, bestI);
-  return { k, index: bestI, distance: bestD };
+  return { k, index: bestI, distance: bestD, path: 'js' };
+}
+
+/** Extra float32 candidates per row beyond k: room for float32 rounding to reorder near-ties. */
+const MARGIN = 4;
+/** Candidates per row in the second float32 pass, for the rows the first could not settle. */
+const RETRY_WIDTH = 64;
+/** Backends whose float32 products are fast here and exact float32 (webgl may use float16 textures). */
+const FAST_BACKENDS = ['wasm', 'webgpu'];
+/**
+ * Where the tfjs path pays off, measured on wasm here (CPU time, k = 5): a pair costs the
+ * TypeScript search ~1 ns per dimension, the tfjs path ~9 ns whatever the width (the scan of the
+ * read-back block dominates), so tfjs wins from ~12 dimensions and ~2,000 rows (2,000 × 30: 0.66×
+ * the TypeScript time, 6,000 × 60: 0.33×; 5,000 × 8: 1.2×, slower).
+ */
+const MIN_TF_ROWS = 2000;
+const MIN_TF_DIMS = 12;
+/** Share of the progress bar for the first float32 pass (the second one only sees unsettled rows). */
+const FIRST_PASS = 0.95;
+/** Above this k the per-block top-k costs more than the TypeScript k-best lists. */
+const MAX_TF_K = 128;
+
+/** Whether the tfjs path runs for this search. */
+export function usesTf(p: PointSet, k: number, options: SearchOptions): boolean {
+  const path = options.path ?? 'auto';
+  if (!options.tf || path === 'js') return false;
+  if (path === 'tf') return true;
+  return (
+    FAST_BACKENDS.includes(options.tf.getBackend()) &&
+    k <= MAX_TF_K &&
+    p.rows >= MIN_TF_ROWS &&
+    p.dims + (p.cats ?? 0) >= MIN_TF_DIMS
+  );
+}
+
+/**
+ * Orders `count` candidates of row r (cand[from..from+count)) exactly by (distance, index) and
+ * writes the first k to the result.
+ */
+function rankExact(
+  p: PointSet,
+  r: number,
+  cand: Int32Array,
+  from: number,
+  count: number,
+  k: number,
+  outI: Int32Array,
+  outD: Float64Array,
+): void {
+  const d = new Float64Array(count);
+  const order = Array.from({ length: count }, (_, t) => t);
+  for (let t = 0; t < count; t++) d[t] = squaredDistance(p, r, cand[from + t]);
+  order.sort((u, v) => d[u] - d[v] || cand[from + u] - cand[from + v]);
+  for (let t = 0; t < k; t++) {
+    outI[r * k + t] = cand[from + order[t]];
+    outD[r * k + t] = d[order[t]];
+  }
+}
+
+/** Row r's exact k nearest by a float64 scan of every other row (lower index first on ties). */
+function scanExact(p: PointSet, r: number, k: number, outI: Int32Array, outD: Float64Array): void {
+  const bestD = new Float64Array(k).fill(Infinity);
+  const bestI = new Int32Array(k).fill(-1);
+  for (let j = 0; j < p.rows; j++) {
+    if (j === r) continue;
+    const d = squaredDistance(p, r, j);
+    // Strictly smaller only: rows come in increasing order, so a tie keeps the lower index.
+    if (d < bestD[k - 1]) offer(bestD, bestI, k, 0, j, d);
+  }
+  outI.set(bestI, r * k);
+  outD.set(bestD, r * k);
+}
+
+/** The tfjs search; null when the points cannot go through float32 products (neighbours-tf.ts). */
+function searchTf(tf: Tf, p: PointSet, k: number, hooks: SearchHooks): Neighbours | null {
+  const rows = p.rows;
+  const search = floatSearch(tf, p);
+  if (!search) return null;
+  const index = new Int32Array(rows * k);
+  const distance = new Float64Array(rows * k);
+  let rechecked = 0;
+  try {
+    // Each pass settles the rows whose candidate list provably holds their k nearest and returns
+    // the others. Progress: the first pass is nearly all of the work.
+    const progress = (from: number, to: number) => (done: number, total: number) => {
+      if (hooks.isCancelled?.()) throw cancelledResample();
+      hooks.onProgress?.(from + ((to - from) * done) / total);
+    };
+    // Settles the rows whose candidate list provably holds their k nearest; returns the others.
+    const settle = (queries: Int32Array | null, c: FloatCandidates): Int32Array => {
+      const { width } = c;
+      const open: number[] = [];
+      const n = queries ? queries.length : rows;
+      for (let q = 0; q < n; q++) {
+        const r = queries ? queries[q] : q;
+        const base = q * width;
+        const last = base + width - 1;
+        // A row left out has a float32 distance >= the last kept one's; when that is more than
+        // `slack` beyond the k-th kept one, its exact distance is above the exact k-th.
+        const settled =
+          c.index[last] >= 0 &&
+          (width === rows - 1 || c.distance[last] - c.distance[base + k - 1] > c.slack[q]);
+        if (settled) rankExact(p, r, c.index, base, width, k, index, distance);
+        else open.push(r);
+      }
+      return Int32Array.from(open);
+    };
+    const first = Math.min(rows - 1, k + MARGIN);
+    let open = settle(null, search.all(first, progress(0, FIRST_PASS)));
+    rechecked = open.length;
+    if (open.length > 0) {
+      const width = Math.min(rows - 1, Math.max(RETRY_WIDTH, 4 * first));
+      open = settle(open, search.some(open, width, progress(FIRST_PASS, 1)));
+    }
+    for (let q = 0; q < open.length; q++) {
+      if (q % 64 === 0 && hooks.isCancelled?.()) throw cancelledResample();
+      scanExact(p, open[q], k, index, distance);
+    }
+  } finally {
+    search.dispose();
+  }
+  hooks.onProgress?.(1);
+  return { k, index, distance, path: 'tf', rechecked };
+}
+
+/**
+ * The k nearest other rows of every row (self excluded by index, so a duplicate row is a
+ * neighbour at distance 0), by the tfjs path when `options` allow it (see `usesTf`), else the
+ * TypeScript one; both give the same rows in the same order. Needs rows > k. Memory: the points,
+ * the result (rows × k) and nothing per pair (tfjs: plus its bounded blocks, neighbours-tf.ts).
+ * A tfjs failure other than a cancellation falls back to the TypeScript search.
+ */
+export function nearestNeighbours(p: PointSet, k: number, options: SearchOptions = {}): Neighbours {
+  const rows = p.rows;
+  if (!Number.isInteger(k) || k < 1 || k >= rows) {
+    throw new BenchtopError(
+      'internal',
+      `nearestNeighbours needs 1 <= k < rows (k = ${k}, rows = ${rows}).`,
+    );
+  }
+  if (options.tf && usesTf(p, k, options)) {
+    try {
+      const r = searchTf(options.tf, p, k, options);
+      if (r) return r;
+    } catch (err) {
+      if (err instanceof BenchtopError) throw err;
+      // An out-of-memory or backend error: the exact TypeScript search gives the same result.
+    }
+  }
+  return searchJs(p, k, options);
 }

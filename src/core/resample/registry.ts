@@ -105,6 +105,9 @@ export interface ResampleOptions {
   seed: number;
   onProgress?: ResampleContext['onProgress'];
   isCancelled?: ResampleContext['isCancelled'];
+  /** tfjs-core on the caller's backend, for the neighbour search (see ResampleContext.tf). */
+  tf?: ResampleContext['tf'];
+  neighbours?: ResampleContext['neighbours'];
 }
 
 /** Runs a sampler on a frame (a training fold): never mutates it; same seed, same rows. */
@@ -116,6 +119,8 @@ export function resample(frame: Frame, spec: unknown, options: ResampleOptions):
     rng: createRng(options.seed),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}),
+    ...(options.tf ? { tf: options.tf } : {}),
+    ...(options.neighbours ? { neighbours: options.neighbours } : {}),
   };
   try {
     return def.fitResample(frame, options.target, parsed.params, ctx);

@@ -104,6 +104,8 @@ export function smoteCore(
     const nn = nearestNeighbours(points, k, {
       onProgress: (f) => ctx.onProgress?.((g + f) / grow.length, phase),
       isCancelled: ctx.isCancelled,
+      tf: ctx.tf,
+      path: ctx.neighbours,
     });
     const count = wanted[c] - t.counts[c];
     const parents = new Int32Array(count);

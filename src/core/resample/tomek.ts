@@ -1,8 +1,9 @@
 // Tomek links removal (imbalanced-learn's TomekLinks): two rows of different classes that are each
 // other's nearest neighbour form a link; the member of a targeted class is removed ('auto': every
 // class but the minority, so the majority side of each link goes). The nearest neighbour of every
-// row among all rows comes from the exact blockwise search (neighbours.ts), lower index first on
-// ties as scikit-learn's NearestNeighbors. Kept rows stay in their input order.
+// row among all rows comes from the exact blockwise search (neighbours.ts; float32 matrix products
+// on the caller's tfjs backend when one is given, with the same result), lower index first on ties
+// as scikit-learn's NearestNeighbors. Kept rows stay in their input order.
 import { makeFrame, numericColumn, stringColumn } from '../data/frame';
 import { defineSampler } from './define';
 import { nearestNeighbours } from './neighbours';
@@ -59,6 +60,8 @@ export const tomek = defineSampler<TomekParams>({
         onProgress: (f) =>
           ctx.onProgress?.(f, `finding the nearest neighbour of each of ${frame.rows} rows`),
         isCancelled: ctx.isCancelled,
+        tf: ctx.tf,
+        path: ctx.neighbours,
       },
     );
     const links = tomekLinks(t.classOf, nn.index, cleaningTargets(params.samplingStrategy, t));

@@ -5,7 +5,9 @@
 // The result carries the new frame plus the provenance of every output row, so the UI can mark
 // synthetic rows and tests can check each one against its parent and neighbour.
 import type { Frame } from '../data/frame';
+import type { Tf } from '../models/types';
 import type { JsonObject } from '../steps/types';
+import type { NeighbourPath } from './neighbours';
 
 export type SamplerKind =
   'smote' | 'smote-nc' | 'random-over' | 'random-under' | 'tomek' | 'class-weights';
@@ -31,6 +33,13 @@ export interface ResampleContext {
   onProgress?(fraction: number, phase: string): void;
   /** Checked between blocks of work; true stops the sampler with a 'cancelled' BenchtopError. */
   isCancelled?(): boolean;
+  /**
+   * tfjs-core with its backend already chosen by the caller: the neighbour search (SMOTE, SMOTE-NC,
+   * Tomek links) runs as float32 matrix products on it when that pays off. Same results either way.
+   */
+  tf?: Tf;
+  /** Which neighbour search runs: 'auto' (default), or 'js' / 'tf' to force one (tests, benchmarks). */
+  neighbours?: NeighbourPath;
 }
 
 /** How an output row came to be. */
