@@ -453,7 +453,7 @@ export function migrateManifest(
   if (v > target) {
     throw new BenchtopError(
       'invalid-argument',
-      `This bundle is format ${v}, which is newer than this app (it reads bundle formats up to ${target}). Update Benchtop to open it.`,
+      `Bundle format ${v} is newer than this app (it reads bundle formats up to ${target}). Update Benchtop to open it.`,
       { version: v, supported: target },
     );
   }
