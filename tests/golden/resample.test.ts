@@ -4,7 +4,7 @@
 // scikit-learn's bundled breast_cancer (569 x 30, binary) and wine (178 x 13, three classes) plus a
 // hand-made SMOTE-NC case. The estimator and its arguments are named next to each assertion.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BenchtopError } from '../../src/core/errors';
 import {
   findColumn,
@@ -23,6 +23,16 @@ import {
   type SamplingStrategy,
 } from '../../src/core/resample';
 import type { NumericFrameColumn } from '../../src/core/data/frame';
+import type { Tf } from '../../src/core/models/types';
+import { nodeTf } from '../../src/core/models/node-tf';
+
+// Every neighbour result is checked on both searches: TypeScript, and float32 products on tfjs-wasm
+// (forced: these sets are below the size where 'auto' picks tfjs), which must agree exactly.
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await nodeTf('wasm')).tf;
+});
+const PATHS = ['js', 'tf'] as const;
 
 interface CountCase {
   sampler: string;
@@ -101,9 +111,9 @@ describe.each(golden.datasets.map((d) => [d.name, d] as const))('%s', (_name, da
     }
   });
 
-  it.each(['auto', 'all', 'majority'])(
-    'Tomek links (%s): the rows kept = TomekLinks(sampling_strategy).sample_indices_, raw and standard-scaled',
-    (strategy) => {
+  it.each(PATHS.flatMap((path) => ['auto', 'all', 'majority'].map((s) => [s, path] as const)))(
+    'Tomek links (%s, %s search): the rows kept = TomekLinks(sampling_strategy).sample_indices_, raw and standard-scaled',
+    (strategy, path) => {
       for (const [f, kept] of [
         [frame, data.tomek[strategy]],
         [scaled, data.tomekScaled[strategy]],
@@ -111,7 +121,7 @@ describe.each(golden.datasets.map((d) => [d.name, d] as const))('%s', (_name, da
         const r = resample(
           f,
           { kind: 'tomek', params: { samplingStrategy: strategy } },
-          { target: 'y', seed: 0 },
+          { target: 'y', seed: 0, tf, neighbours: path },
         );
         expect([...r.source]).toEqual(kept);
         expect(r.frame.rows).toBe(kept.length);
@@ -119,25 +129,29 @@ describe.each(golden.datasets.map((d) => [d.name, d] as const))('%s', (_name, da
     },
   );
 
-  it("each class's 5 nearest same-class neighbours = NearestNeighbors(6).kneighbors(X_class)[:, 1:]", () => {
-    for (const [X, want] of [
-      [data.X, data.neighbours],
-      [data.Xscaled, data.neighboursScaled],
-    ] as const) {
-      const t = readTarget(frameOf(X, data.y), 'y');
-      t.labels.forEach((label, c) => {
-        const rows = [...t.classOf.keys()].filter((i) => t.classOf[i] === c);
-        const d = X[0].length;
-        const values = new Float64Array(rows.length * d);
-        rows.forEach((r, i) => values.set(X[r], i * d));
-        const nn = nearestNeighbours({ rows: rows.length, dims: d, values }, 5);
-        const ours = rows.map((_, i) =>
-          [...nn.index.subarray(i * 5, i * 5 + 5)].map((j) => rows[j]),
-        );
-        expect(ours, `class ${label}`).toEqual(want[label]);
-      });
-    }
-  });
+  it.each(PATHS)(
+    "each class's 5 nearest same-class neighbours = NearestNeighbors(6).kneighbors(X_class)[:, 1:] (%s search)",
+    (path) => {
+      for (const [X, want] of [
+        [data.X, data.neighbours],
+        [data.Xscaled, data.neighboursScaled],
+      ] as const) {
+        const t = readTarget(frameOf(X, data.y), 'y');
+        t.labels.forEach((label, c) => {
+          const rows = [...t.classOf.keys()].filter((i) => t.classOf[i] === c);
+          const d = X[0].length;
+          const values = new Float64Array(rows.length * d);
+          rows.forEach((r, i) => values.set(X[r], i * d));
+          const nn = nearestNeighbours({ rows: rows.length, dims: d, values }, 5, { tf, path });
+          expect(nn.path).toBe(path);
+          const ours = rows.map((_, i) =>
+            [...nn.index.subarray(i * 5, i * 5 + 5)].map((j) => rows[j]),
+          );
+          expect(ours, `class ${label}`).toEqual(want[label]);
+        });
+      }
+    },
+  );
 });
 
 describe('SMOTE-NC (imblearn SMOTENC(categorical_features=[2], k_neighbors=3))', () => {

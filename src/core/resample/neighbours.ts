@@ -2,9 +2,9 @@
 // SMOTE (within a class) and Tomek links (1-NN over all rows). Two paths give identical results:
 //
 // - TypeScript over Float64Array, in bounded memory: rows are taken in blocks, squared distances
-//   come from ‖a‖² + ‖b‖² − 2a·b (four dot products at a time, so each value of a is loaded once per
-//   four rows of b), each pair is computed once and offered to both rows, and every row keeps a
-//   sorted k-best list.
+//   come from ‖a‖² + ‖b‖² − 2a·b on the centred points (four dot products at a time, so each value
+//   of a is loaded once per four rows of b), each pair is computed once and offered to both rows,
+//   and every row keeps a sorted k-best list.
 // - tfjs (neighbours-tf.ts), when the caller passes a tfjs module on a fast backend and the search
 //   is big enough to pay for it: float32 matrix products find each row's k + MARGIN best
 //   candidates with a bound on their float32 error; a row whose k-th and last candidates are
@@ -18,7 +18,7 @@
 // and checks for cancellation.
 import { BenchtopError } from '../errors';
 import type { Tf } from '../models/types';
-import { floatSearch, type FloatCandidates } from './neighbours-tf';
+import { floatSearch } from './neighbours-tf';
 
 /** Points as a row-major matrix, optionally with categorical codes (SMOTE-NC). */
 export interface PointSet {
@@ -45,6 +45,8 @@ export interface SearchOptions extends SearchHooks {
   /** tfjs-core with its backend already chosen by the caller (core never picks one). */
   tf?: Tf;
   path?: NeighbourPath;
+  /** tfjs path: rows per block (default 1024); tests use small blocks to cross block edges. */
+  blockRows?: number;
 }
 
 /** rows × k, row-major: the k nearest other rows of each row, nearest first; squared distances. */
@@ -295,54 +297,9 @@ export function squaredDistance(p: PointSet, a: number, b: number): number {
   return s;
 }
 
-/** Re-measures each row's kept neighbours exactly and orders them by (distance, index). */
-function refine(p: PointSet, k: number, bestD: Float64Array, bestI: Int32Array): void {
-  const order = new Array<number>(k);
-  const d = new Float64Array(k);
-  const idx = new Int32Array(k);
-  for (let r = 0; r < p.rows; r++) {
-    const base = r * k;
-    for (let t = 0; t < k; t++) {
-      idx[t] = bestI[base + t];
-      d[t] = squaredDistance(p, r, idx[t]);
-      order[t] = t;
-    }
-    order.sort((u, v) => d[u] - d[v] || idx[u] - idx[v]);
-    for (let t = 0; t < k; t++) {
-      bestI[base + t] = idx[order[t]];
-      bestD[base + t] = d[order[t]];
-    }
-  }
-}
-
-/** The TypeScript search: every pair once, in blocks of rows. */
-function searchJs(p: PointSet, k: number, hooks: SearchHooks): Neighbours {
-  const rows = p.rows;
-  const norms = squaredNorms(p.values, rows, p.dims);
-  const bestD = new Float64Array(rows * k).fill(Infinity);
-  const bestI = new Int32Array(rows * k).fill(-1);
-  const blocks = Math.ceil(rows / BLOCK);
-  // Work in block i is proportional to the rows after it: report the share of pairs done.
-  const totalPairs = (rows * (rows - 1)) / 2;
-  let donePairs = 0;
-  for (let bi = 0; bi < blocks; bi++) {
-    if (hooks.isCancelled?.()) throw cancelledResample();
-    const i0 = bi * BLOCK;
-    const i1 = Math.min(rows, i0 + BLOCK);
-    for (let j0 = i0; j0 < rows; j0 += BLOCK) {
-      blockPairs(p, norms, bestD, bestI, k, i0, i1, j0, Math.min(rows, j0 + BLOCK));
-    }
-    const m = i1 - i0;
-    donePairs += m * (rows - i1) + (m * (m - 1)) / 2;
-    hooks.onProgress?.(totalPairs > 0 ? donePairs / totalPairs : 1);
-  }
-  refine(p, k, bestD, bestI);
-  return { k, index: bestI, distance: bestD, path: 'js' };
-}
-
-/** Extra float32 candidates per row beyond k: room for float32 rounding to reorder near-ties. */
+/** Extra candidates per row beyond k: room for rounding to reorder near-ties. */
 const MARGIN = 4;
-/** Candidates per row in the second float32 pass, for the rows the first could not settle. */
+/** tfjs: candidates per row in the second float32 pass, for the rows the first could not settle. */
 const RETRY_WIDTH = 64;
 /** Backends whose float32 products are fast here and exact float32 (webgl may use float16 textures). */
 const FAST_BACKENDS = ['wasm', 'webgpu'];
@@ -354,7 +311,7 @@ const FAST_BACKENDS = ['wasm', 'webgpu'];
  */
 const MIN_TF_ROWS = 2000;
 const MIN_TF_DIMS = 12;
-/** Share of the progress bar for the first float32 pass (the second one only sees unsettled rows). */
+/** Share of the progress bar for the first pass (the later ones only see unsettled rows). */
 const FIRST_PASS = 0.95;
 /** Above this k the per-block top-k costs more than the TypeScript k-best lists. */
 const MAX_TF_K = 128;
@@ -370,6 +327,15 @@ export function usesTf(p: PointSet, k: number, options: SearchOptions): boolean 
     p.rows >= MIN_TF_ROWS &&
     p.dims + (p.cats ?? 0) >= MIN_TF_DIMS
   );
+}
+
+/** Approximate candidate lists: per row, `width` other rows nearest first, with a bound. */
+interface Candidates {
+  width: number;
+  index: Int32Array;
+  distance: Float64Array;
+  /** Per list: how far an approximate distance may be above or below the exact one, doubled. */
+  slack: Float64Array;
 }
 
 /**
@@ -396,6 +362,36 @@ function rankExact(
   }
 }
 
+/**
+ * Writes the exact k nearest of every listed row (`queries`, or all rows when null) whose
+ * candidates provably hold them, and returns the other rows. A row left out of a list has an
+ * approximate distance >= the list's last one; when that is more than `slack` beyond the k-th,
+ * its exact distance is above the exact k-th, so the exact order of the list is the answer.
+ */
+function settle(
+  p: PointSet,
+  k: number,
+  queries: Int32Array | null,
+  c: Candidates,
+  outI: Int32Array,
+  outD: Float64Array,
+): Int32Array {
+  const { width } = c;
+  const open: number[] = [];
+  const n = queries ? queries.length : p.rows;
+  for (let q = 0; q < n; q++) {
+    const r = queries ? queries[q] : q;
+    const base = q * width;
+    const last = base + width - 1;
+    const settled =
+      c.index[last] >= 0 &&
+      (width === p.rows - 1 || c.distance[last] - c.distance[base + k - 1] > c.slack[q]);
+    if (settled) rankExact(p, r, c.index, base, width, k, outI, outD);
+    else open.push(r);
+  }
+  return Int32Array.from(open);
+}
+
 /** Row r's exact k nearest by a float64 scan of every other row (lower index first on ties). */
 function scanExact(p: PointSet, r: number, k: number, outI: Int32Array, outD: Float64Array): void {
   const bestD = new Float64Array(k).fill(Infinity);
@@ -410,51 +406,110 @@ function scanExact(p: PointSet, r: number, k: number, outI: Int32Array, outD: Fl
   outD.set(bestD, r * k);
 }
 
+function scanOpen(
+  p: PointSet,
+  k: number,
+  open: Int32Array,
+  hooks: SearchHooks,
+  outI: Int32Array,
+  outD: Float64Array,
+): void {
+  for (let q = 0; q < open.length; q++) {
+    if (q % 64 === 0 && hooks.isCancelled?.()) throw cancelledResample();
+    scanExact(p, open[q], k, outI, outD);
+  }
+}
+
+/**
+ * The points moved so every column's mean is 0: distances are unchanged, but ‖a‖² + ‖b‖² − 2a·b no
+ * longer cancels catastrophically when the values sit far from zero (1e6 + noise of 1e-2 loses
+ * every digit of the distance in float64 otherwise).
+ */
+function centred(p: PointSet): PointSet {
+  const { rows, dims, values } = p;
+  const mean = new Float64Array(dims);
+  for (let i = 0, o = 0; i < rows; i++, o += dims)
+    for (let f = 0; f < dims; f++) mean[f] += values[o + f];
+  for (let f = 0; f < dims; f++) mean[f] /= rows;
+  const out = new Float64Array(values.length);
+  for (let i = 0, o = 0; i < rows; i++, o += dims)
+    for (let f = 0; f < dims; f++) out[o + f] = values[o + f] - mean[f];
+  return { ...p, values: out };
+}
+
+/**
+ * The TypeScript search: every pair once, in blocks of rows, on the centred points, into lists of
+ * k + MARGIN; float64 rounding of ‖a‖² + ‖b‖² − 2a·b is bounded like float32's on the tfjs path.
+ */
+function searchJs(original: PointSet, k: number, hooks: SearchHooks): Neighbours {
+  const rows = original.rows;
+  const p = centred(original);
+  const norms = squaredNorms(p.values, rows, p.dims);
+  const width = Math.min(rows - 1, k + MARGIN);
+  const bestD = new Float64Array(rows * width).fill(Infinity);
+  const bestI = new Int32Array(rows * width).fill(-1);
+  const blocks = Math.ceil(rows / BLOCK);
+  // Work in block i is proportional to the rows after it: report the share of pairs done.
+  const totalPairs = (rows * (rows - 1)) / 2;
+  let donePairs = 0;
+  for (let bi = 0; bi < blocks; bi++) {
+    if (hooks.isCancelled?.()) throw cancelledResample();
+    const i0 = bi * BLOCK;
+    const i1 = Math.min(rows, i0 + BLOCK);
+    for (let j0 = i0; j0 < rows; j0 += BLOCK) {
+      blockPairs(p, norms, bestD, bestI, width, i0, i1, j0, Math.min(rows, j0 + BLOCK));
+    }
+    const m = i1 - i0;
+    donePairs += m * (rows - i1) + (m * (m - 1)) / 2;
+    hooks.onProgress?.(totalPairs > 0 ? (FIRST_PASS * donePairs) / totalPairs : FIRST_PASS);
+  }
+  // Float64 rounding of each dot product and sum: (terms + 4)·2⁻⁵³ of the magnitudes involved,
+  // which are at most 2(Nᵢ + Nⱼ) with N = ‖a‖² + penalty·cats; four times that for safety.
+  const cats = p.codes && p.cats ? p.cats : 0;
+  const extra = cats * (p.mismatch ?? 0);
+  let maxNorm = 0;
+  for (let i = 0; i < rows; i++) if (norms[i] > maxNorm) maxNorm = norms[i];
+  const slack = new Float64Array(rows);
+  const scale = 8 * (p.dims + cats + 4) * 2 ** -53;
+  for (let i = 0; i < rows; i++) slack[i] = 2 * scale * (norms[i] + maxNorm + 2 * extra);
+  const index = new Int32Array(rows * k);
+  const distance = new Float64Array(rows * k);
+  const open = settle(
+    original,
+    k,
+    null,
+    { width, index: bestI, distance: bestD, slack },
+    index,
+    distance,
+  );
+  scanOpen(original, k, open, hooks, index, distance);
+  hooks.onProgress?.(1);
+  return { k, index, distance, path: 'js', rechecked: open.length };
+}
+
 /** The tfjs search; null when the points cannot go through float32 products (neighbours-tf.ts). */
-function searchTf(tf: Tf, p: PointSet, k: number, hooks: SearchHooks): Neighbours | null {
+function searchTf(tf: Tf, p: PointSet, k: number, options: SearchOptions): Neighbours | null {
   const rows = p.rows;
-  const search = floatSearch(tf, p);
+  const hooks: SearchHooks = options;
+  const search = floatSearch(tf, p, options.blockRows);
   if (!search) return null;
   const index = new Int32Array(rows * k);
   const distance = new Float64Array(rows * k);
   let rechecked = 0;
   try {
-    // Each pass settles the rows whose candidate list provably holds their k nearest and returns
-    // the others. Progress: the first pass is nearly all of the work.
     const progress = (from: number, to: number) => (done: number, total: number) => {
       if (hooks.isCancelled?.()) throw cancelledResample();
       hooks.onProgress?.(from + ((to - from) * done) / total);
     };
-    // Settles the rows whose candidate list provably holds their k nearest; returns the others.
-    const settle = (queries: Int32Array | null, c: FloatCandidates): Int32Array => {
-      const { width } = c;
-      const open: number[] = [];
-      const n = queries ? queries.length : rows;
-      for (let q = 0; q < n; q++) {
-        const r = queries ? queries[q] : q;
-        const base = q * width;
-        const last = base + width - 1;
-        // A row left out has a float32 distance >= the last kept one's; when that is more than
-        // `slack` beyond the k-th kept one, its exact distance is above the exact k-th.
-        const settled =
-          c.index[last] >= 0 &&
-          (width === rows - 1 || c.distance[last] - c.distance[base + k - 1] > c.slack[q]);
-        if (settled) rankExact(p, r, c.index, base, width, k, index, distance);
-        else open.push(r);
-      }
-      return Int32Array.from(open);
-    };
     const first = Math.min(rows - 1, k + MARGIN);
-    let open = settle(null, search.all(first, progress(0, FIRST_PASS)));
+    let open = settle(p, k, null, search.all(first, progress(0, FIRST_PASS)), index, distance);
     rechecked = open.length;
     if (open.length > 0) {
       const width = Math.min(rows - 1, Math.max(RETRY_WIDTH, 4 * first));
-      open = settle(open, search.some(open, width, progress(FIRST_PASS, 1)));
+      const wider = search.some(open, width, progress(FIRST_PASS, 1));
+      open = settle(p, k, open, wider, index, distance);
     }
-    for (let q = 0; q < open.length; q++) {
-      if (q % 64 === 0 && hooks.isCancelled?.()) throw cancelledResample();
-      scanExact(p, open[q], k, index, distance);
-    }
+    scanOpen(p, k, open, hooks, index, distance);
   } finally {
     search.dispose();
   }
@@ -465,9 +520,9 @@ function searchTf(tf: Tf, p: PointSet, k: number, hooks: SearchHooks): Neighbour
 /**
  * The k nearest other rows of every row (self excluded by index, so a duplicate row is a
  * neighbour at distance 0), by the tfjs path when `options` allow it (see `usesTf`), else the
- * TypeScript one; both give the same rows in the same order. Needs rows > k. Memory: the points,
- * the result (rows × k) and nothing per pair (tfjs: plus its bounded blocks, neighbours-tf.ts).
- * A tfjs failure other than a cancellation falls back to the TypeScript search.
+ * TypeScript one; both give the same rows in the same order. Needs rows > k. Memory: the points
+ * twice (a centred copy), lists of k + 4 per row, and nothing per pair (tfjs: plus its bounded
+ * blocks, neighbours-tf.ts). A tfjs failure other than a cancellation falls back to TypeScript.
  */
 export function nearestNeighbours(p: PointSet, k: number, options: SearchOptions = {}): Neighbours {
   const rows = p.rows;
