@@ -4,7 +4,7 @@
 //
 //   npm run bench                      every figure
 //   npm run bench -- --only ingest     one figure (ingest-node, ingest-browser, longtask, bundle,
-//                                      prepare, preview-longtask, resample, cv)
+//                                      prepare, preview-longtask, resample, cv, compress)
 //   npm run bench -- --rows 50000      a smaller generated file for a quick look
 //   npm run bench -- --only longtask --dist /tmp/old-dist   the app as built elsewhere (compare builds)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -288,6 +288,25 @@ if (want('cv')) {
   figures.cv = c;
 }
 // ---- end cv -------------------------------------------------------------------------------------
+
+// ---- compress (issue 6; the code is bench/compress.ts) ------------------------------------------
+if (want('compress')) {
+  const { benchCompress } = await import('./compress');
+  console.log(
+    '\n# Compression on held-out rows (3 seeded 75/25 splits; logreg and MLP; each variant decoded by stock tfjs): weights size vs float32 and accuracy drop in points (worst split)',
+  );
+  const c = await benchCompress();
+  for (const f of c) {
+    console.log(`  ${f.dataset} / ${f.model}:`);
+    for (const v of f.variants) {
+      console.log(
+        `    ${v.variant.padEnd(8)} ${String(v.weightBytes).padStart(7)} B  x${v.ratio.toFixed(2)}  zipped ${String(v.zippedBytes).padStart(7)} B  accuracy ${(v.meanAccuracy * 100).toFixed(2)}%  worst drop ${v.worstDrop.toFixed(2)} points`,
+      );
+    }
+  }
+  figures.compress = c;
+}
+// ---- end compress -------------------------------------------------------------------------------
 
 writeFileSync('bench/results/latest.json', JSON.stringify(figures, null, 2));
 console.log('\nwritten: bench/results/latest.json');

@@ -27,6 +27,7 @@ import {
   uint8Range,
 } from '../../src/core/compress';
 import { saveModelArtifacts } from '../../src/core/models';
+import type { JsonObject } from '../../src/core/steps';
 import { autoFor, DATA, trained } from './bundle-helpers';
 
 let tf: Tf;
@@ -49,8 +50,8 @@ function split(frame: Frame, seed = 7): { train: Frame; test: Frame } {
 /** Stock tfjs's HTTP loader, fetching from the bundle's files instead of a server. */
 async function stockLoad(zip: Uint8Array): Promise<tfl.LayersModel> {
   const files = unzipSync(zip);
-  const fetchFunc = async (url: string) => {
-    const path = new URL(url).pathname.replace(/^\//, '');
+  const fetchFunc = async (url: string | URL | Request) => {
+    const path = new URL(String(url)).pathname.replace(/^\//, '');
     const bytes = files[path];
     return new Response(bytes ? new Uint8Array(bytes) : null, { status: bytes ? 200 : 404 });
   };
@@ -201,7 +202,7 @@ describe('compression table on held-out rows of real data', () => {
       'target',
       { kind: 'mlp', params: { hiddenLayers: [16], epochs: 60 } },
     ],
-  ] as const;
+  ] as [string, string, string, JsonObject | null][];
   for (const [name, path, target, model] of cases) {
     it(`${name}: uint8 ≥ 3.5x, float16 ≥ 1.9x, drops ≤ 0.5 / 0.1 points; the guard flags by the limit`, async () => {
       const d = await autoFor(path, target, model ? { model } : {});
