@@ -14,7 +14,7 @@ import type { StepPreview } from '../../core/recipe/preview';
 import type { Recipe, Task } from '../../core/recipe/recipe';
 import type { RoleSuggestions, TaskSuggestion } from '../../core/recipe/roles';
 import type { StepInfo } from '../../core/steps/registry';
-import type { JsonValue, StepSpec } from '../../core/steps/types';
+import type { JsonObject, JsonValue, StepSpec } from '../../core/steps/types';
 import { deleteRecipe, listRecipes, saveRecipe } from '../../db/recipes';
 import type { StoredRecipe } from '../../db/schema';
 import * as core from '../components/Prepare/prepare-core';
@@ -273,6 +273,16 @@ export class RecipeState {
     if (column === null) delete roles[role];
     else roles[role] = column;
     this.#setRecipe({ ...this.recipe, roles });
+  }
+
+  /**
+   * The sampler (training only), saved and exported with the recipe like the steps; null removes
+   * it (the key goes, so a recipe that never had one is unchanged). The Class balance section
+   * (src/lib/state/balance.svelte.ts) checks its settings and previews it.
+   */
+  setSampler(sampler: JsonObject | null): void {
+    const { sampler: _old, ...rest } = this.recipe;
+    this.#setRecipe(sampler === null ? rest : { ...rest, sampler });
   }
 
   setSeed(seed: number): void {
