@@ -4,6 +4,7 @@
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import type { DatasetMeta } from '../core/api/data-api';
 import type { ModelRecord, RunRecord } from '../core/api/train-api';
+import type { BundleRecord, SigningKeyRow } from '../core/api/bundle-api';
 import type { ColumnKind, ColumnSchema } from '../core/data/schema';
 import { COLUMN_KINDS } from '../core/data/schema';
 import type { ColumnProfile, DatasetProfile, ProfileWarning } from '../core/data/profile-types';
@@ -36,6 +37,12 @@ export interface ModelBytesRow {
   bytes: Uint8Array;
 }
 
+/** The bytes of one imported bundle (the .benchtop.zip as it was verified), apart from its row. */
+export interface BundleBytesRow {
+  id: string;
+  bytes: Uint8Array;
+}
+
 export class BenchtopDB extends Dexie {
   datasets!: EntityTable<DatasetMeta, 'id'>;
   datasetBytes!: EntityTable<DatasetBytesRow, 'id'>;
@@ -43,6 +50,9 @@ export class BenchtopDB extends Dexie {
   runs!: EntityTable<RunRecord, 'id'>;
   models!: EntityTable<ModelRecord, 'id'>;
   modelBytes!: EntityTable<ModelBytesRow, 'id'>;
+  bundles!: EntityTable<BundleRecord, 'id'>;
+  bundleBytes!: EntityTable<BundleBytesRow, 'id'>;
+  keys!: EntityTable<SigningKeyRow, 'id'>;
 
   constructor(name = 'benchtop', options?: DexieOptions) {
     super(name, options);
@@ -67,6 +77,16 @@ export class BenchtopDB extends Dexie {
       runs: 'id, datasetId, createdAt',
       models: 'id, datasetId, runId, createdAt',
       modelBytes: 'id',
+    });
+    // Version 4 (issue 6): imported model bundles (the verified row, listed by name and import
+    // time) with their zip bytes apart, and the browser's signing key pair (CryptoKey objects are
+    // structured-cloneable, so the non-extractable private key is stored without ever being read
+    // out). Only adds tables: no upgrade function. Rows are read through restoreBundle
+    // (src/db/bundles.ts).
+    this.version(4).stores({
+      bundles: 'id, name, createdAt',
+      bundleBytes: 'id',
+      keys: 'id',
     });
   }
 }

@@ -56,7 +56,7 @@ async function thrown(p: Promise<unknown>): Promise<BenchtopError> {
 describe('schema version 2', () => {
   it('adds recipes (id, indexed by datasetId, name, updatedAt)', async () => {
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     const recipes = db.table('recipes').schema;
     expect(recipes.primKey.name).toBe('id');
     expect(recipes.indexes.map((i) => i.name).sort()).toEqual(['datasetId', 'name', 'updatedAt']);
@@ -81,7 +81,7 @@ describe('schema version 2', () => {
 
     db = openBenchtopDb('benchtop-test', { indexedDB, IDBKeyRange });
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     const datasets = await listDatasets(db);
     expect(datasets.map((d) => [d.id, d.name, d.rows])).toEqual([['d1', 'flights', 500]]);
     const bytes = (await db.datasetBytes.get('d1'))!.bytes;

@@ -117,7 +117,7 @@ afterEach(() => {
 describe('schema version 3', () => {
   it('adds runs, models and modelBytes with their indexes', async () => {
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     const names = (t: string) =>
       db
         .table(t)
@@ -140,7 +140,7 @@ describe('schema version 3', () => {
     v2.close();
     db = openBenchtopDb('benchtop-runs', { indexedDB, IDBKeyRange });
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     expect((await listRecipes(db, 'd1')).map((r) => r.recipe)).toEqual([RECIPE]);
     expect(await db.datasets.count()).toBe(1);
     expect(await listRuns(db, 'd1')).toEqual([]);

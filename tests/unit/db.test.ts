@@ -87,9 +87,9 @@ async function caught(fn: () => Promise<unknown>): Promise<BenchtopError> {
 }
 
 describe('schema', () => {
-  it('declares datasets (id, createdAt, name) and datasetBytes (id); now at version 3 (recipes, then runs and models)', async () => {
+  it('declares datasets (id, createdAt, name) and datasetBytes (id); now at version 4 (recipes, then runs and models, then bundles and keys)', async () => {
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     const datasets = db.table('datasets').schema;
     expect(datasets.primKey.name).toBe('id');
     expect(datasets.indexes.map((i) => i.name).sort()).toEqual(['createdAt', 'name']);
