@@ -116,7 +116,10 @@ describe('predictions', () => {
     // The three species are linearly separable on these measurements but for a couple of rows.
     expect(accuracy(species.y, argmax(p, 3))).toBeGreaterThan(0.98);
     expect(m.info).toMatchObject({ converged: true, backend: 'wasm' });
-    expect(m.info.stopReason).toMatch(/^L-BFGS: gradient below tol after \d+ iterations$/);
+    // On wasm the loss is exact float64: scipy's relative-reduction stop (ftol) may come first.
+    expect(m.info.stopReason).toMatch(
+      /^L-BFGS: (gradient below tol|loss change below ftol) after \d+ iterations$/,
+    );
     m.dispose();
   });
 

@@ -16,7 +16,7 @@ const rosenbrock: Objective = async (x) => {
 };
 
 /** ½ xᵀAx − bᵀx with an ill-conditioned diagonal-plus-coupling A; minimiser A⁻¹b. */
-function quadratic(n: number, float32: boolean) {
+function quadratic(n: number, float32: boolean, gradFloor = 0) {
   const rng = createRng(11);
   const A = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -37,7 +37,10 @@ function quadratic(n: number, float32: boolean) {
     let h = 0;
     for (let i = 0; i < n; i++) h = (h * 31 + Math.round(x[i] * 1e9)) | 0;
     const jitter = (((h >>> 0) % 2001) - 1000) / 1000;
-    return { f: 1000 + f + 1000 * 1e-7 * jitter, g: g.map(Math.fround) };
+    // gradFloor: a float32 sum's gradient also has an absolute noise floor (rounding of its
+    // largest terms), below which it cannot get smaller.
+    const gNoisy = g.map((v, i) => Math.fround(v + gradFloor * Math.sin(h + i)));
+    return { f: 1000 + f + 1000 * 1e-7 * jitter, g: gNoisy };
   };
   return { A, b, objective, exact: choleskySolve(A, b, n)! };
 }
@@ -69,7 +72,47 @@ describe('lbfgs', () => {
       noise: 0,
     });
     expect(r.converged).toBe(false);
-    expect(r.reason).toMatch(/stopped decreasing at float32 precision/);
+    expect(r.reason).toMatch(/line search found no lower loss/);
+  });
+
+  it('ends as converged within the loss’s precision when the rounding hides any progress', async () => {
+    // The float32 situation of the tfjs engine: once the predicted decrease of a step is below the
+    // loss's own rounding, a failed search ends the run (no restart, no second failed search).
+    const q = quadratic(12, true, 1e-6);
+    const r = await lbfgs(q.objective, new Float64Array(12), { maxIter: 500, gtol: 1e-9 });
+    expect(r.converged).toBe(true);
+    expect(r.reason).toMatch(/^converged within the loss's precision after \d+ iterations$/);
+    for (let i = 0; i < 12; i++) expect(Math.abs(r.x[i] - q.exact[i])).toBeLessThan(1e-3);
+  });
+
+  it('stops on a relative loss reduction below ftol, as scipy’s L-BFGS-B', async () => {
+    const q = quadratic(12, false);
+    const r = await lbfgs(q.objective, new Float64Array(12), {
+      maxIter: 500,
+      gtol: 0,
+      ftol: 1e-10,
+      noise: 0,
+    });
+    expect(r.converged).toBe(true);
+    expect(r.reason).toMatch(/^loss change below ftol after \d+ iterations$/);
+    for (let i = 0; i < 12; i++) expect(Math.abs(r.x[i] - q.exact[i])).toBeLessThan(1e-3);
+  });
+
+  it('spends at most maxLineSearch evaluations per line search', async () => {
+    // A gradient pointing uphill: every search fails, once along the history-free direction.
+    const uphill: Objective = async (x) => ({
+      f: x[0] * x[0] + x[1] * x[1],
+      g: Float64Array.of(-2 * x[0], -2 * x[1]),
+    });
+    const r = await lbfgs(uphill, Float64Array.of(1, 2), {
+      maxIter: 50,
+      gtol: 1e-9,
+      noise: 0,
+      maxLineSearch: 7,
+    });
+    expect(r.converged).toBe(false);
+    expect(r.reason).toMatch(/line search found no lower loss after 0 iterations/);
+    expect(r.evaluations).toBe(1 + 7);
   });
 
   it('reports maxIter without claiming convergence, and calls back every iteration', async () => {

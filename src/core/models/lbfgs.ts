@@ -1,10 +1,13 @@
 // Full-batch L-BFGS (Nocedal & Wright, algorithms 7.4 and 3.5/3.6) for the smooth convex
 // objectives of logistic regression. The iterate and its history live in float64 here; the
-// objective and gradient come from the caller (tfjs ops on the active backend, in float32).
-// Float32 sums make the loss noisy near the optimum, long before the gradient is small, so the
-// line search also accepts Hager & Zhang's "approximate Wolfe" step (judged on the gradient,
-// which stays accurate, with the loss allowed to rise by its own rounding): without it the search
-// stalls a few digits short of scikit-learn's coefficients.
+// objective and gradient come from the caller: exact float64 sums (./logistic-loss.ts) or tfjs
+// ops in float32. Stopping follows scipy's L-BFGS-B as scikit-learn 1.2 calls it: the gradient
+// test (gtol), the relative reduction of the loss (ftol) and at most `maxls` evaluations per line
+// search. Float32 sums make the loss noisy near the optimum, long before the gradient is small, so
+// the line search also accepts Hager & Zhang's "approximate Wolfe" step (judged on the gradient,
+// which stays accurate, with the loss allowed to rise by its own rounding), and a search that
+// fails when the predicted decrease is itself below that rounding ends the run as converged
+// within the loss's precision instead of restarting (a restart cannot measure progress either).
 
 export interface Evaluation {
   f: number;
@@ -26,6 +29,8 @@ export interface LbfgsOptions {
   memory?: number;
   /** Relative loss noise allowed by the approximate-Wolfe test. Default 1e-6 (float32 sums). */
   noise?: number;
+  /** Most objective evaluations per line search. Default 20, as scipy's maxls. */
+  maxLineSearch?: number;
   /** Called after every iteration and awaited; may throw (cancellation). */
   onIteration?: (iteration: number, f: number, gmax: number) => void | Promise<void>;
 }
@@ -73,7 +78,8 @@ function cubicMin(a: number, fa: number, da: number, b: number, fb: number, db: 
 
 /**
  * A step along p satisfying the Wolfe conditions (c1 = 1e-4, c2 = 0.9) or the approximate ones.
- * Returns the accepted trial, or the best lower point seen, or null when the loss cannot go down.
+ * Returns the accepted trial, or the best lower point seen, or no trial when the loss cannot go
+ * down; with the evaluations spent either way.
  */
 async function lineSearch(
   evaluate: (a: number) => Promise<Trial>,
@@ -81,7 +87,8 @@ async function lineSearch(
   d0: number,
   a0: number,
   noise: number,
-): Promise<{ trial: Trial; evaluations: number } | null> {
+  maxEvaluations: number,
+): Promise<{ trial: Trial | null; evaluations: number }> {
   const c1 = 1e-4;
   const c2 = 0.9;
   const delta = 0.1;
@@ -99,12 +106,11 @@ async function lineSearch(
     if (Number.isFinite(t.f) && t.f < f0 && (!best || t.f < best.f)) best = t;
     return t;
   };
-  const done = (t: Trial | null) => (t ? { trial: t, evaluations } : null);
+  const done = (trial: Trial | null) => ({ trial, evaluations });
 
   let prev: Trial = { a: 0, f: f0, g: new Float64Array(0), d: d0 };
   let a = a0;
-  const MAX = 25;
-  for (let i = 0; i < MAX; i++) {
+  for (let i = 0; evaluations < maxEvaluations; i++) {
     const t = await trialAt(a);
     if (!Number.isFinite(t.f) || !Number.isFinite(t.d)) {
       // Overflow far along p: come back towards the last good point.
@@ -121,7 +127,7 @@ async function lineSearch(
 
   // lo satisfies Armijo with the lower loss; the minimiser lies between lo and hi.
   async function zoom(lo: Trial, hi: Trial) {
-    for (let i = 0; i < MAX; i++) {
+    while (evaluations < maxEvaluations) {
       const left = Math.min(lo.a, hi.a);
       const right = Math.max(lo.a, hi.a);
       const width = right - left;
@@ -156,6 +162,7 @@ export async function lbfgs(
   const scale = options.gradScale ?? 1;
   const ftol = options.ftol ?? 0;
   const noise = options.noise ?? 1e-6;
+  const maxLineSearch = options.maxLineSearch ?? 20;
   let x = Float64Array.from(x0);
   let { f, g } = await objective(x);
   g = Float64Array.from(g);
@@ -213,8 +220,18 @@ export async function lbfgs(
       const gt = Float64Array.from(e.g);
       return { a, f: e.f, g: gt, d: dot(gt, p) };
     };
-    const found = await lineSearch(evaluateAt, f, d0, a0, noise);
-    if (!found) {
+    const found = await lineSearch(evaluateAt, f, d0, a0, noise, maxLineSearch);
+    evaluations += found.evaluations;
+    if (!found.trial) {
+      // The first step's whole predicted decrease (−d0·a0) is within the loss's rounding: no
+      // trial can show progress, and none is needed.
+      if (-d0 * a0 <= 10 * noise * Math.abs(f)) {
+        return result(
+          iter - 1,
+          true,
+          `converged within the loss's precision after ${iter - 1} iterations`,
+        );
+      }
       if (!steepest) {
         // The history may be stale: one more try along the plain gradient before giving up.
         S.length = Y.length = rho.length = 0;
@@ -225,10 +242,9 @@ export async function lbfgs(
       return result(
         iter - 1,
         false,
-        `the loss stopped decreasing at float32 precision after ${iter - 1} iterations`,
+        `the line search found no lower loss after ${iter - 1} iterations`,
       );
     }
-    evaluations += found.evaluations;
     const t = found.trial;
     const s = new Float64Array(n);
     const y = new Float64Array(n);

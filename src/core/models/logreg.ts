@@ -1,14 +1,16 @@
 // logreg: logistic regression regularised exactly like scikit-learn's LogisticRegression(C):
 // minimise ½‖W‖²/C + Σ_i w_i · logloss_i (summed, intercept not penalised), binary with one
 // sigmoid unit, multinomial (softmax over k units, every unit penalised) for 3+ classes. The
-// default optimiser is full-batch L-BFGS (./lbfgs.ts) on loss and gradient computed by tfjs on the
-// active backend; it reaches scikit-learn's lbfgs solution, which plain Adam epochs do not in any
-// reasonable time. 'adam' / 'sgd' run the minibatch loop on the same objective divided by the row
-// count. Either way the result is a stock Dense(+Activation) tfjs model.
+// default optimiser is full-batch L-BFGS (./lbfgs.ts) on loss and gradient computed in float64
+// plain TypeScript on the CPU backends (./logistic-loss.ts) or by tfjs ops on a GPU backend; it
+// reaches scikit-learn's lbfgs solution, which plain Adam epochs do not in any reasonable time.
+// 'adam' / 'sgd' run the minibatch loop on the same objective divided by the row count. Either
+// way the result is a stock Dense(+Activation) tfjs model.
 import type * as tfc from '@tensorflow/tfjs-core';
 import { rowWeights, type CheckedData } from './data';
 import { buildStack, rowLoss, targetTensor, type Head } from './layers';
-import { lbfgs } from './lbfgs';
+import { lbfgs, type Objective } from './lbfgs';
+import { logisticObjective } from './logistic-loss';
 import { trainingCancelled, trainMinibatch } from './minibatch';
 import { defineModel, type ModelFitContext } from './registry-types';
 import type { Tf } from './types';
@@ -163,7 +165,8 @@ export const logreg = defineModel<Params>({
       dense.setWeights([kernel, bias]);
       kernel.dispose();
       bias.dispose();
-      return { model, ...r.info };
+      const { evaluations: _, ...info } = r.info;
+      return { model, ...info };
     } catch (err) {
       model.dispose();
       throw err;
@@ -171,47 +174,70 @@ export const logreg = defineModel<Params>({
   },
 });
 
+/**
+ * How the L-BFGS objective is computed. 'float64': plain TypeScript over the float32 matrix
+ * (./logistic-loss.ts), for backends that compute on the CPU anyway (wasm, cpu): exact enough for
+ * scipy's relative-reduction stop and no tensor overhead per evaluation. 'tensor': tfjs ops on the
+ * active backend in float32, where a GPU (webgpu, webgl) pays off; the loss there is only known to
+ * ~1e-7 of itself, so a search that fails in that noise ends the fit as converged within it.
+ */
+export type LogregEngine = 'float64' | 'tensor';
+
+export function logregEngine(backend: string): LogregEngine {
+  return backend === 'wasm' || backend === 'cpu' ? 'float64' : 'tensor';
+}
+
+/**
+ * scipy's L-BFGS-B default `ftol` (factr 1e7 × machine epsilon), which scikit-learn 1.2's
+ * LogisticRegression(solver='lbfgs') keeps: stop when the loss falls by less than this fraction of
+ * itself in an iteration. Only the float64 objective can resolve it.
+ */
+export const LBFGS_FTOL = 1e7 * 2.220446049250313e-16;
+
+/** Relative rounding of the loss each engine computes (the approximate-Wolfe allowance). */
+const NOISE: Record<LogregEngine, number> = { float64: 1e-12, tensor: 1e-6 };
+
 /** L-BFGS on ½‖K‖²/C + Σ w_i logloss_i; returns the kernel (cols × k) and bias it reached. */
-async function fitLbfgs(
+export async function fitLbfgs(
   tf: Tf,
-  params: Params,
+  params: Pick<Params, 'C' | 'maxIter' | 'tol'>,
   data: CheckedData,
   weights: Float32Array,
   head: Head,
   k: number,
-  ctx: ModelFitContext,
+  ctx: Pick<ModelFitContext, 'onEpoch' | 'isCancelled'>,
+  engine: LogregEngine = logregEngine(tf.getBackend()),
 ) {
   const cols = data.cols;
   let totalWeight = 0;
   for (let i = 0; i < weights.length; i++) totalWeight += weights[i];
-  const X = tf.tensor2d(data.X, [data.rows, cols]);
-  const Y = targetTensor(tf, head, data.y, data.classes);
-  const W = tf.tensor1d(weights);
   const nk = cols * k;
   const lossCurve: number[] = [];
-  // Loss and gradient of ½‖K‖²/C + Σ w_i logloss_i at theta = [kernel (cols × k, row-major), bias].
-  const objective = async (theta: Float64Array) => {
-    const out = tf.tidy(() => {
-      const kern = tf.tensor2d(Float32Array.from(theta.subarray(0, nk)), [cols, k]);
-      const bias = tf.tensor1d(Float32Array.from(theta.subarray(nk)));
-      const f = (kk: tfc.Tensor, bb: tfc.Tensor) => {
-        const z = tf.add(tf.matMul(X, kk), bb);
-        const dataLoss = tf.sum(tf.mul(rowLoss(tf, head, z, Y), W));
-        return tf.add(dataLoss, tf.mul(tf.sum(tf.square(kk)), 0.5 / params.C));
-      };
-      const { value, grads } = tf.valueAndGrads(f)([kern, bias]);
-      return tf.concat([tf.reshape(value, [1]), tf.reshape(grads[0], [-1]), grads[1]]);
+  const tensors =
+    engine === 'tensor' ? tensorObjective(tf, params.C, data, weights, head, k) : null;
+  let objective: Objective;
+  if (tensors) {
+    objective = tensors.objective;
+  } else {
+    const exact = logisticObjective({
+      X: data.X,
+      rows: data.rows,
+      cols,
+      y: data.y as Int32Array,
+      weights,
+      classes: data.classes,
+      C: params.C,
     });
-    const v = (await out.data()) as Float32Array;
-    out.dispose();
-    return { f: v[0], g: Float64Array.from(v.subarray(1)) };
-  };
+    objective = async (theta) => exact(theta);
+  }
   const breathe = macrotaskYielder();
   try {
     const result = await lbfgs(objective, new Float64Array(nk + k), {
       maxIter: params.maxIter,
       gtol: params.tol,
       gradScale: totalWeight,
+      ...(engine === 'float64' ? { ftol: LBFGS_FTOL } : {}),
+      noise: NOISE[engine],
       async onIteration(iteration, f) {
         const loss = f / totalWeight;
         lossCurve.push(loss);
@@ -229,11 +255,51 @@ async function fitLbfgs(
         stopReason: `L-BFGS: ${result.reason}`,
         finalLoss: result.f / totalWeight,
         lossCurve,
+        evaluations: result.evaluations,
       },
     };
   } finally {
-    X.dispose();
-    Y.dispose();
-    W.dispose();
+    tensors?.dispose();
   }
+}
+
+/** The objective as tfjs ops (float32 on the active backend); dispose() frees the data tensors. */
+function tensorObjective(
+  tf: Tf,
+  C: number,
+  data: CheckedData,
+  weights: Float32Array,
+  head: Head,
+  k: number,
+) {
+  const cols = data.cols;
+  const nk = cols * k;
+  const X = tf.tensor2d(data.X, [data.rows, cols]);
+  const Y = targetTensor(tf, head, data.y, data.classes);
+  const W = tf.tensor1d(weights);
+  // Loss and gradient of ½‖K‖²/C + Σ w_i logloss_i at theta = [kernel (cols × k, row-major), bias].
+  const objective = async (theta: Float64Array) => {
+    const out = tf.tidy(() => {
+      const kern = tf.tensor2d(Float32Array.from(theta.subarray(0, nk)), [cols, k]);
+      const bias = tf.tensor1d(Float32Array.from(theta.subarray(nk)));
+      const f = (kk: tfc.Tensor, bb: tfc.Tensor) => {
+        const z = tf.add(tf.matMul(X, kk), bb);
+        const dataLoss = tf.sum(tf.mul(rowLoss(tf, head, z, Y), W));
+        return tf.add(dataLoss, tf.mul(tf.sum(tf.square(kk)), 0.5 / C));
+      };
+      const { value, grads } = tf.valueAndGrads(f)([kern, bias]);
+      return tf.concat([tf.reshape(value, [1]), tf.reshape(grads[0], [-1]), grads[1]]);
+    });
+    const v = (await out.data()) as Float32Array;
+    out.dispose();
+    return { f: v[0], g: Float64Array.from(v.subarray(1)) };
+  };
+  return {
+    objective,
+    dispose() {
+      X.dispose();
+      Y.dispose();
+      W.dispose();
+    },
+  };
 }
