@@ -4,18 +4,27 @@
 // --recipe, the recipe is fitted first and the prepared frame is resampled, as a training fold
 // would be. The work is src/core's; this file reads and writes files and prints a summary, using
 // the prepare command's writer (a temporary file renamed at the end, so a failure leaves nothing).
+// The neighbour search (smote, smote-nc, tomek) gets tfjs on wasm (nodeTf) for its float32 block
+// products; `backend: 'js'` keeps it in TypeScript (same rows either way, see neighbours.ts).
 import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { BenchtopError } from '../core/errors';
 import { frameFromTable } from '../core/data/frame';
 import type { ByteSource } from '../core/ingest/types';
 import { ingest } from '../core/ingest/index';
 import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-options';
+import type { Tf } from '../core/models/types';
+import { nodeTf } from '../core/models/node-tf';
 import { fitRecipeSync } from '../core/recipe';
 import { resample, SYNTHETIC, REPEATED, type ClassCount } from '../core/resample';
 import type { JsonObject } from '../core/steps';
 import { outputFormat, PrepareUsageError, readRecipe, writeOutput } from './prepare';
 
 export const RESAMPLE_METHODS = ['smote', 'smote-nc', 'random-over', 'random-under', 'tomek'];
+/** Where the neighbour search runs: tfjs-wasm (default), tfjs-cpu, or plain TypeScript. */
+export const RESAMPLE_BACKENDS = ['wasm', 'cpu', 'js'];
+/** The methods that search neighbours (the others never load tfjs). */
+const SEARCHES = new Set(['smote', 'smote-nc', 'tomek']);
 
 export const RESAMPLE_USAGE = `Usage: benchtop resample <data> --target COL --method METHOD --out <file.csv|.arrow>
                         [--k 5] [--ratio auto|<minority/majority>] [--seed N] [--recipe recipe.json]
@@ -39,10 +48,14 @@ Options:
   --ratio R         auto (default: every class to the majority count; under-sampling: to the
                     minority count) or minority / majority after resampling, e.g. 0.5 (two classes)
   --seed N          the random seed (default 0): same seed, same rows
+  --backend B       where smote / smote-nc / tomek search neighbours: wasm (default: tfjs float32
+                    matrix products, used when the search is big enough), cpu (tfjs cpu: the
+                    TypeScript search is faster there, so it runs) or js (TypeScript only). Every
+                    backend gives the same rows.
   --recipe FILE     fit this recipe (exported from Benchtop) first and resample the prepared data
   --json            print one JSON object: {file, out, format, method, params, target, recipe, seed,
                     rowsIn, rowsOut, added, synthetic, repeated, removed, classes: [{label, before,
-                    after}], columns, notes, seconds: {read, prepare, resample, write}}
+                    after}], columns, notes, backend, seconds: {read, prepare, resample, write}}
   --delimiter D     CSV input: auto (default), comma, semicolon, tab or pipe
   --encoding E      CSV input: auto (default), utf-8 or windows-1252 (latin-1)
   --missing LIST    CSV input: values read as missing (default: "${DEFAULT_MISSING_TEXT}")
@@ -58,6 +71,7 @@ export interface ResampleArgs {
   ratio?: string;
   seed?: string;
   recipe?: string;
+  backend?: string;
   delimiter?: string;
   encoding?: string;
   missing?: string;
@@ -83,7 +97,22 @@ export interface ResampleOutput {
   classes: ClassCount[];
   columns: { name: string; kind: string }[];
   notes: string[];
+  /** The tfjs backend the neighbour search was offered, 'js' without one, null when none ran. */
+  backend: string | null;
   seconds: { read: number; prepare: number; resample: number; write: number };
+}
+
+/** tfjs for the neighbour search: the backend asked for, or an error saying it did not start. */
+async function searchTf(backend: string): Promise<{ tf?: Tf; name: string }> {
+  if (backend === 'js') return { name: 'js' };
+  const r = await nodeTf(backend === 'cpu' ? 'cpu' : 'wasm');
+  if (r.backend.name !== backend) {
+    throw new BenchtopError(
+      'internal',
+      `The ${backend} backend did not start here (tfjs is on ${r.backend.name}: ${r.backend.reason}). Use --backend js to search neighbours without tfjs.`,
+    );
+  }
+  return { tf: r.tf, name: r.backend.name };
 }
 
 function wholeNumber(text: string, flag: string, max: number): number {
@@ -142,6 +171,12 @@ export async function resampleFile(
     );
   }
   const params = samplerParams(method, args);
+  const backend = args.backend ?? 'wasm';
+  if (!RESAMPLE_BACKENDS.includes(backend)) {
+    throw new PrepareUsageError(
+      `--backend must be one of ${RESAMPLE_BACKENDS.join(', ')} (got '${backend}').`,
+    );
+  }
   const seed = args.seed !== undefined ? wholeNumber(args.seed, '--seed', 0xffffffff) : 0;
   let options;
   try {
@@ -171,8 +206,13 @@ export async function resampleFile(
   const rowsPrepared = frame.rows;
   const prepare = (performance.now() - t) / 1000;
 
+  const search = SEARCHES.has(method) ? await searchTf(backend) : null;
   t = performance.now();
-  const r = resample(frame, { kind: method, params }, { target: args.target, seed });
+  const r = resample(
+    frame,
+    { kind: method, params },
+    { target: args.target, seed, ...(search?.tf ? { tf: search.tf } : {}) },
+  );
   const resampleSeconds = (performance.now() - t) / 1000;
   // The input rows are copied into r.frame (class weights aside, which this command does not run):
   // let them go before writing, the step that needs the most memory.
@@ -206,6 +246,7 @@ export async function resampleFile(
     classes: r.classes,
     columns: r.frame.columns.map((c) => ({ name: c.name, kind: c.kind })),
     notes: r.notes,
+    backend: search?.name ?? null,
     seconds: { read, prepare, resample: resampleSeconds, write },
   };
 }

@@ -5,15 +5,16 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import type { ResampleOutput } from '../../src/cli/resample';
+import { resampleFile, type ResampleOutput } from '../../src/cli/resample';
 import { frameFromTable, takeRows, type Frame } from '../../src/core/data/frame';
 import { frameToCsv } from '../../src/core/data/csv-write';
 import { bytesSource, ingest } from '../../src/core/ingest/index';
 import { emptyRecipe, fitRecipeSync, serializeRecipe, type Recipe } from '../../src/core/recipe';
 import { resample } from '../../src/core/resample';
+import { createRng } from '../../src/core/rng';
 
 const WEATHER = 'node_modules/vega-datasets/data/seattle-weather.csv';
 
@@ -306,5 +307,70 @@ describe('benchtop resample', () => {
       { label: 'snow', before: 26, after: 320 },
     ]);
     expect(o.repeated).toBe(294);
+  });
+});
+
+describe('benchtop resample: where the neighbour search runs', () => {
+  /** 2,600 rows x 14 numbers on a grid of 1/8 (ties and near-ties), y = 1 for ~10%: big enough for tfjs. */
+  function gridCsv(dir: string): string {
+    const rng = createRng(8);
+    const lines = [[...Array.from({ length: 14 }, (_, f) => `f${f}`), 'y'].join(',')];
+    for (let i = 0; i < 2600; i++) {
+      const y = rng() < 0.1 ? 1 : 0;
+      const row = Array.from({ length: 14 }, (_, f) =>
+        String(Math.round((rng() * 2 + (f < 3 ? y : 0)) * 8) / 8),
+      );
+      lines.push([...row, String(y)].join(','));
+    }
+    const path = join(dir, 'grid.csv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  }
+  const open = async (path: string) => bytesSource(basename(path), readFileSync(path));
+
+  it('tomek and smote use tfjs-wasm by default and write the rows of the TypeScript search', async () => {
+    const dir = tmp();
+    const src = gridCsv(dir);
+    const { table, schema } = await ingest(await open(src));
+    const frame = frameFromTable(table, schema);
+    for (const method of ['tomek', 'smote']) {
+      const out = join(dir, `${method}.csv`);
+      const o = oneJson(
+        await run(['resample', src, '--target', 'y', '--method', method, '--out', out, '--json']),
+      );
+      expect(o.backend).toBe('wasm');
+      const want = resample(
+        frame,
+        { kind: method, params: {} },
+        { target: 'y', seed: 0, neighbours: 'js' },
+      );
+      expect(readFileSync(out, 'utf8'), method).toBe(frameToCsv(want.frame));
+      if (method === 'tomek') expect(o.removed).toBeGreaterThan(0);
+    }
+  });
+
+  it("backend 'js' and 'cpu' write the same file; random over-sampling loads no tfjs; a bad backend is a usage error", async () => {
+    const dir = tmp();
+    const src = gridCsv(dir);
+    const files: string[] = [];
+    for (const backend of ['js', 'cpu', 'wasm']) {
+      const out = join(dir, `tomek-${backend}.csv`);
+      const o = await resampleFile({ data: src, out, target: 'y', method: 'tomek', backend }, open);
+      expect(o.backend).toBe(backend);
+      files.push(readFileSync(out, 'utf8'));
+    }
+    expect(files[1]).toBe(files[0]);
+    expect(files[2]).toBe(files[0]);
+    const over = await resampleFile(
+      { data: src, out: join(dir, 'over.csv'), target: 'y', method: 'random-over' },
+      open,
+    );
+    expect(over.backend).toBeNull();
+    await expect(
+      resampleFile(
+        { data: src, out: join(dir, 'x.csv'), target: 'y', method: 'tomek', backend: 'webgpu' },
+        open,
+      ),
+    ).rejects.toThrow("--backend must be one of wasm, cpu, js (got 'webgpu')");
   });
 });
