@@ -8,7 +8,14 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { makeFrame, numericColumn, stringColumn, type Frame } from '../../src/core/data/frame';
 import { BenchtopError } from '../../src/core/errors';
-import { crossValidate, labelMapping, toMatrix, type CvProgress } from '../../src/core/evaluate';
+import {
+  crossValidate,
+  encodeTarget,
+  labelMapping,
+  toMatrix,
+  trainingData,
+  type CvProgress,
+} from '../../src/core/evaluate';
 import type { ClassificationReport } from '../../src/core/metrics';
 import type { StepSpec } from '../../src/core/steps';
 import {
@@ -205,6 +212,64 @@ describe('crossValidate: bad input is a clear error', () => {
     expect(() => labelMapping(f.columns[0], 'Emperor')).toThrow(
       "The positive class 'Emperor' is not a value of the target 'Species'; its classes are 'Adelie', 'Chinstrap', 'Gentoo'.",
     );
+  });
+});
+
+describe('the model matrix and target (matrix.ts, labels.ts, trainingData)', () => {
+  const cars = () =>
+    jsonFrame('cars.json', ['Acceleration', 'Weight_in_lbs', 'Cylinders'], ['Origin']);
+
+  it('toMatrix: row-major float32, the rows asked for in their order, the target left out', () => {
+    const f = jsonFrame('penguins.json', ['Beak Depth (mm)', 'Body Mass (g)'], ['Species']);
+    const rows = Int32Array.of(5, 0, 99, 2, 7);
+    const m = toMatrix(f, 'Species', { rows });
+    expect(m).toMatchObject({ rows: 5, cols: 2, features: ['Beak Depth (mm)', 'Body Mass (g)'] });
+    const columns = f.columns.slice(0, 2) as { values: Float64Array }[];
+    rows.forEach((r, i) =>
+      columns.forEach((c, j) => expect(m.X[i * 2 + j]).toBe(Math.fround(c.values[r]))),
+    );
+  });
+
+  it('toMatrix: an infinite value names its column and counts what is wrong', () => {
+    const f = makeFrame([
+      numericColumn('fine', 'number', [1, 2, 3, 4]),
+      numericColumn('ratio', 'number', [1, Infinity, null, -Infinity]),
+      stringColumn('y', 'categorical', ['a', 'b', 'a', 'b']),
+    ]);
+    expect(() => toMatrix(f, 'y')).toThrow(
+      /^Column 'ratio' has 3 infinite or missing values reaching the model: clip it/,
+    );
+    // Rows without the bad values are fine.
+    expect(toMatrix(f, 'y', { rows: Int32Array.of(0) }).X).toEqual(Float32Array.of(1, 1));
+  });
+
+  it('encodeTarget: numeric and boolean targets by label, missing as -1', () => {
+    const c = cars().columns[2]; // Cylinders: 3, 4, 5, 6, 8
+    const mapping = labelMapping(c);
+    expect(mapping.labels).toEqual(['3', '4', '5', '6', '8']);
+    const codes = encodeTarget(c, mapping);
+    const values = (c as { values: Float64Array }).values;
+    values.forEach((v, i) => expect(codes[i]).toBe(mapping.labels.indexOf(String(v))));
+    const b = numericColumn('ok', 'boolean', [1, 0, null, 1]);
+    const bm = labelMapping(b);
+    expect(bm.labels).toEqual(['false', 'true']);
+    expect([...encodeTarget(b, bm)]).toEqual([1, 0, -1, 1]);
+  });
+
+  it('trainingData: rows without a target are left out of X, y and the weights', () => {
+    const f = makeFrame([
+      numericColumn('x', 'number', [10, 20, 30, 40, 50]),
+      stringColumn('y', 'categorical', ['a', null, 'b', 'a', null]),
+    ]);
+    const mapping = labelMapping(f.columns[1]);
+    const w = Float64Array.of(1, 2, 3, 4, 5);
+    const some = trainingData(f, 'y', mapping, [], w, 'Fold 1 of 5');
+    expect([...some.X]).toEqual([10, 30, 40]);
+    expect([...some.y]).toEqual([0, 1, 0]);
+    expect([...some.sampleWeight!]).toEqual([1, 3, 4]);
+    const all = trainingData(cars(), 'Origin', labelMapping(cars().columns[3]), [], undefined, '');
+    expect(all.rows).toBe(406);
+    expect(all.X).toEqual(toMatrix(cars(), 'Origin').X);
   });
 });
 

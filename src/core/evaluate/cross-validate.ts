@@ -300,20 +300,30 @@ export function trainingData(
     );
   }
   const yAll = mapping ? encodeTarget(preparedTarget, mapping) : regressionTarget(preparedTarget);
-  const keep: number[] = [];
-  for (let i = 0; i < prepared.rows; i++)
-    if (mapping ? yAll[i] >= 0 : yAll[i] === yAll[i]) keep.push(i);
-  if (keep.length === 0) {
+  const has = (v: number) => (mapping ? v >= 0 : v === v);
+  let kept = 0;
+  for (let i = 0; i < prepared.rows; i++) if (has(yAll[i])) kept++;
+  if (kept === 0) {
     throw new BenchtopError(
       'no-rows',
       `${where}: no training row is left with a target after the preparation steps.`,
     );
   }
-  const rows = keep.length === prepared.rows ? undefined : Int32Array.from(keep);
-  const m = toMatrix(prepared, target, { exclude, ...(rows ? { rows } : {}) });
+  // Usually every row has its target (auto-prepare drops the others): then nothing is gathered.
+  let keep: Int32Array | undefined;
+  if (kept < prepared.rows) {
+    keep = new Int32Array(kept);
+    for (let i = 0, k = 0; i < prepared.rows; i++) if (has(yAll[i])) keep[k++] = i;
+  }
+  const m = toMatrix(prepared, target, { exclude, ...(keep ? { rows: keep } : {}) });
+  // encodeTarget's array is new (kept as is); regressionTarget's is the column's own (copied).
   const y = mapping
-    ? Int32Array.from(keep, (i) => yAll[i])
-    : Float64Array.from(keep, (i) => yAll[i]);
+    ? keep
+      ? Int32Array.from(keep, (i) => yAll[i])
+      : yAll
+    : keep
+      ? Float64Array.from(keep, (i) => yAll[i])
+      : Float64Array.from(yAll);
   return {
     X: m.X,
     rows: m.rows,
@@ -323,7 +333,7 @@ export function trainingData(
     featureNames: m.features,
     targetName: target,
     ...(sampleWeight
-      ? { sampleWeight: rows ? Float64Array.from(keep, (i) => sampleWeight[i]) : sampleWeight }
+      ? { sampleWeight: keep ? Float64Array.from(keep, (i) => sampleWeight[i]) : sampleWeight }
       : {}),
   };
 }

@@ -87,8 +87,23 @@ export function encodeTarget(column: FrameColumn, mapping: LabelMapping): Int32A
     return c;
   };
   if (isNumericColumn(column)) {
-    const out = new Int32Array(column.values.length);
-    column.values.forEach((v, i) => (out[i] = v === v ? lookup(numericLabel(column, v), i) : -1));
+    // One label string per distinct value, not per row (targets have few distinct values).
+    const byValue = new Map<number, number>();
+    const values = column.values;
+    const out = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== v) {
+        out[i] = -1;
+        continue;
+      }
+      let c = byValue.get(v);
+      if (c === undefined) {
+        c = lookup(numericLabel(column, v), i);
+        byValue.set(v, c);
+      }
+      out[i] = c;
+    }
     return out;
   }
   const perCode = new Int32Array(column.categories.length).fill(-2);

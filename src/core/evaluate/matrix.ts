@@ -62,23 +62,42 @@ export function toMatrix(
   const n = options.rows ? options.rows.length : frame.rows;
   const cols = numeric.length;
   const X = new Float32Array(n * cols);
-  for (let j = 0; j < cols; j++) {
-    const v = numeric[j].values;
+  // Row by row, so X is written in order while the columns are read as parallel streams (a
+  // column-at-a-time fill writes with a stride of `cols` and misses the cache on every value).
+  const values = numeric.map((c) => c.values);
+  const pick = options.rows;
+  let finite = true;
+  for (let i = 0, o = 0; i < n; i++, o += cols) {
+    const r = pick ? pick[i] : i;
+    for (let j = 0; j < cols; j++) {
+      const x = values[j][r];
+      // x − x is NaN for NaN and ±Infinity, 0 otherwise.
+      if (x - x !== 0) finite = false;
+      X[o + j] = x;
+    }
+  }
+  if (!finite) refuseNonFinite(numeric, n, pick);
+  return { X, rows: n, cols, features };
+}
+
+/** The first column with a missing or infinite value among the rows used, named in an error. */
+function refuseNonFinite(numeric: NumericFrameColumn[], n: number, pick: Int32Array | undefined) {
+  for (const column of numeric) {
+    const v = column.values;
     let bad = 0;
     let first = -1;
     let infinite = false;
     for (let i = 0; i < n; i++) {
-      const r = options.rows ? options.rows[i] : i;
+      const r = pick ? pick[i] : i;
       const x = v[r];
       if (!Number.isFinite(x)) {
         if (first < 0) first = r;
         if (x === x) infinite = true;
         bad++;
       }
-      X[i * cols + j] = x;
     }
     if (bad > 0) {
-      const name = numeric[j].name;
+      const name = column.name;
       throw new BenchtopError(
         'invalid-argument',
         infinite
@@ -88,5 +107,4 @@ export function toMatrix(
       );
     }
   }
-  return { X, rows: n, cols, features };
 }
