@@ -16,6 +16,8 @@ import { PREPARE_USAGE, PrepareUsageError, prepare, renderPrepare } from './prep
 import { RESAMPLE_USAGE, renderResample, resampleFile } from './resample';
 import { CV_USAGE, JOB_ARG_OPTIONS, cv, jobArgs, renderCv } from './cv';
 import { TRAIN_USAGE, renderTrain, train } from './train';
+import { PREDICT_USAGE, predictCommand } from './predict';
+import { SERVE_USAGE, serveCommand } from './serve';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -46,10 +48,15 @@ Commands:
            [--folds 5] [--validation V] [--sampler S] [--fold-column COL] [--drop COL,...]
            [--seed N] [--json]
                             cross-validate: every metric's mean ± std over the folds
-  train <data> --target COL [...cv's options...] --out <dir> [--json]
-                            train on every row; write the tfjs model + fitted steps
+  train <data> --target COL [...cv's options...] [--quantize none|float16|uint8]
+           --out <model.benchtop.zip> [--json]
+                            train on every row; write a model bundle (model, steps, manifest)
+  predict <bundle.zip> <data> --out <predictions.csv|.arrow> [--json]
+                            the data's columns plus prediction and proba_<class> per row
+  serve <bundle.zip> [--port 8080] [--host 127.0.0.1] [--max-body 10mb]
+                            HTTP: POST /predict {"rows": [...]}, GET /health
 
-Planned (not in this version yet): predict, serve, drift
+Planned (not in this version yet): drift
 
 <data> is a .csv, .tsv, .arrow, .arrows or .parquet file.
 Run 'benchtop <command> --help' for a command's options.
@@ -74,7 +81,7 @@ Options:
 `;
 
 /** Commands DESIGN.md §7 describes that later versions add. */
-const PLANNED = new Set(['predict', 'serve', 'drift']);
+const PLANNED = new Set(['drift']);
 
 /** A restartable ByteSource over a file: every chunks() call opens a fresh read stream. */
 export async function fileSource(path: string): Promise<ByteSource> {
@@ -257,7 +264,13 @@ async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): P
   const { values, positionals } = parse(args, {
     ...JOB_ARG_OPTIONS,
     ...(command === 'train'
-      ? { out: { type: 'string' }, 'skip-cv': { type: 'boolean', default: false } }
+      ? {
+          out: { type: 'string' },
+          'skip-cv': { type: 'boolean', default: false },
+          quantize: { type: 'string' },
+          name: { type: 'string' },
+          'model-version': { type: 'string' },
+        }
       : {}),
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -269,7 +282,7 @@ async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): P
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
-        ? `${command} needs a data file: benchtop ${command} <data> --target COL${command === 'train' ? ' --out <dir>' : ''}`
+        ? `${command} needs a data file: benchtop ${command} <data> --target COL${command === 'train' ? ' --out <model.benchtop.zip>' : ''}`
         : `${command} takes one data file, got ${positionals.length}: ${positionals.join(' ')}`,
     );
   }
@@ -282,13 +295,16 @@ async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): P
     }
     const out = (values as { out?: unknown }).out;
     if (typeof out !== 'string') {
-      throw new UsageError('train needs --out <dir>: where to write the model.');
+      throw new UsageError(
+        'train needs --out <model.benchtop.zip>: where to write the model bundle.',
+      );
     }
     const output = await train(
       {
         ...jobArgs(positionals[0], values),
         out,
         skipCv: (values as { 'skip-cv'?: unknown })['skip-cv'] === true,
+        ...trainStrings(values),
       },
       fileSource,
     );
@@ -298,6 +314,16 @@ async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): P
     if (err instanceof PrepareUsageError) throw new UsageError(`${command}: ${err.message}`);
     throw err;
   }
+}
+
+/** train's bundle options (--quantize, --name, --model-version) as TrainArgs fields. */
+function trainStrings(values: object): { quantize?: string; name?: string; modelVersion?: string } {
+  const v = values as Record<string, unknown>;
+  const out: { quantize?: string; name?: string; modelVersion?: string } = {};
+  if (typeof v.quantize === 'string') out.quantize = v.quantize;
+  if (typeof v.name === 'string') out.name = v.name;
+  if (typeof v['model-version'] === 'string') out.modelVersion = v['model-version'];
+  return out;
 }
 
 type Options = Parameters<typeof parseArgs>[0] extends infer T
@@ -344,6 +370,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       else if (rest[0] === 'resample') io.stdout(RESAMPLE_USAGE);
       else if (rest[0] === 'cv') io.stdout(CV_USAGE);
       else if (rest[0] === 'train') io.stdout(TRAIN_USAGE);
+      else if (rest[0] === 'predict') io.stdout(PREDICT_USAGE);
+      else if (rest[0] === 'serve') io.stdout(SERVE_USAGE);
       else io.stdout(USAGE);
       return 0;
     }
@@ -355,6 +383,16 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     if (command === 'prepare') return await prepareCommand(rest, io);
     if (command === 'resample') return await resampleCommand(rest, io);
     if (command === 'cv' || command === 'train') return await jobCommand(command, rest, io);
+    if (command === 'predict' || command === 'serve') {
+      try {
+        return command === 'predict'
+          ? await predictCommand(rest, io, fileSource)
+          : await serveCommand(rest, io);
+      } catch (err) {
+        if (err instanceof PrepareUsageError) throw new UsageError(`${command}: ${err.message}`);
+        throw err;
+      }
+    }
     if (PLANNED.has(command)) {
       io.stderr(`error: '${command}' is not available yet in this version\n`);
       return 2;

@@ -93,7 +93,14 @@ describe('readBundle refuses what is not a sound bundle', () => {
     expect([...b.files.keys()].sort()).toEqual(
       [
         'MODEL_CARD.md',
+        'deploy/Dockerfile',
+        'deploy/Dockerfile.dockerignore',
         'deploy/README.md',
+        'deploy/embed.html',
+        'deploy/k8s.yaml',
+        'deploy/package.json',
+        'deploy/predict.mjs',
+        'deploy/server.mjs',
         'manifest.json',
         'model/model.json',
         'model/weights.bin',

@@ -177,12 +177,8 @@ describe('benchtop errors', () => {
   });
 
   it('planned commands answer that they are not available yet (exit 2)', async () => {
-    const results = await Promise.all(
-      ['predict', 'serve', 'drift'].map((c) => run([c, 'data.csv'])),
-    );
+    const results = await Promise.all(['drift'].map((c) => run([c, 'data.csv'])));
     expect(results.map((r) => [r.code, r.stderr])).toEqual([
-      [2, "error: 'predict' is not available yet in this version\n"],
-      [2, "error: 'serve' is not available yet in this version\n"],
       [2, "error: 'drift' is not available yet in this version\n"],
     ]);
   });
@@ -198,7 +194,7 @@ describe('benchtop --help', () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Usage: benchtop <command> [options]');
     expect(top.stdout).toContain('profile <data> [--json]');
-    expect(top.stdout).toContain('Planned (not in this version yet): predict, serve, drift');
+    expect(top.stdout).toContain('Planned (not in this version yet): drift');
     expect(top.stdout).toContain('prepare <data> [--recipe recipe.json] [--target COL] --out');
     expect(profile.code).toBe(0);
     expect(profile.stdout).toMatch(/^Usage: benchtop profile <data> \[--json\]/);
