@@ -1,56 +1,69 @@
 // `benchtop train`: trains the final model on every row of a data file (the recipe's steps, its
-// sampler and model, exactly as a training fold is trained) and writes it as a directory:
-//   <out>/model/model.json + <out>/model/weights.bin   stock tfjs layers format (tf.loadLayersModel)
-//   <out>/benchtop-model.json                          fitted steps (src/core/steps/state-json.ts),
-//                                                      label mapping, features, recipe, metrics...
-// until the model-bundle issue adds the .benchtop.zip. By default it cross-validates first with
-// the same options, so the metrics travel with the model (--skip-cv to train only). Written into a
-// temporary directory next to --out and renamed at the end: a failure leaves nothing half-written.
+// sampler and model, exactly as a training fold is trained) and writes it as a model bundle
+// (DESIGN.md §6, src/core/bundle's writeBundle): one .benchtop.zip with the stock tfjs model
+// (model/model.json + weights.bin, quantized with --quantize float16|uint8), manifest.json (input
+// signature, fitted steps, label mapping, metrics, data fingerprint, sha256 of every file),
+// MODEL_CARD.md and deploy/ (a standalone Node server, Dockerfile, Kubernetes manifests, an HTML
+// embed). `benchtop predict` and `benchtop serve` read it. By default it cross-validates first with
+// the same options, so the metrics travel with the model (--skip-cv to train only). Written to a
+// temporary file next to --out and renamed at the end: a failure leaves nothing half-written.
+import { createHash } from 'node:crypto';
 import {
+  createReadStream,
   existsSync,
-  mkdirSync,
-  readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import {
+  QUANTIZATIONS,
+  bundleInputFromFinal,
+  writeBundle,
+  type Quantization,
+} from '../core/bundle';
 import { BenchtopError } from '../core/errors';
 import { runCrossValidation, trainFinal } from '../core/evaluate';
 import type { ByteSource } from '../core/ingest/types';
-import { saveModelArtifacts, WEIGHTS_FILE } from '../core/models';
-import { recipeInput, serializeRecipe } from '../core/recipe';
-import { encodeFitted, getStep } from '../core/steps';
-import type { JsonObject, JsonValue } from '../core/steps/types';
+import { readZip } from '../core/bundle/zip';
+import type { JsonObject } from '../core/steps/types';
 import { JOB_OPTIONS, cvOutput, loadJob, startTf, type CvOutput, type JobArgs } from './cv';
 import { PrepareUsageError } from './prepare';
 
-export const TRAIN_USAGE = `Usage: benchtop train <data> --target COL --out <dir> [options]
+export const TRAIN_USAGE = `Usage: benchtop train <data> --target COL --out <model.benchtop.zip> [options]
 
 Trains the model on every row of <data> (the recipe's steps, then the sampler, then the model, as
-in a training fold) and writes a directory: model/model.json + model/weights.bin (stock tfjs
-layers format: tf.loadLayersModel reads it) and benchtop-model.json (the fitted steps, label
-mapping, feature names, recipe, cross-validation metrics, seed and backend). By default it
-cross-validates first with the same options, so the metrics travel with the model.
+in a training fold) and writes a model bundle: one .benchtop.zip holding model/model.json +
+model/weights.bin (stock tfjs layers format: tf.loadLayersModel reads it), manifest.json (input
+columns, fitted steps, label mapping, metrics, training-data fingerprint, sha256 of every file),
+MODEL_CARD.md and deploy/ (a standalone Node server, Dockerfile, Kubernetes manifests, an HTML
+embed). 'benchtop predict' and 'benchtop serve' use it. By default it cross-validates first with
+the same options, so the metrics travel with the model.
 
 Options:
-  --out DIR             the directory to write (created; an earlier benchtop train output there
-                        is replaced, anything else is refused)
+  --out FILE            the bundle to write (a .zip, conventionally NAME.benchtop.zip; an existing
+                        file there is replaced)
+  --quantize Q          weight storage: none (float32, default), float16 or uint8 (about 2x / 4x
+                        smaller; tfjs decodes them when loading)
+  --name TEXT           the model's name in the manifest and model card (default: the target and
+                        the data file)
+  --model-version V     the model's semantic version (default 1.0.0)
   --skip-cv             train only, without cross-validating first
 ${JOB_OPTIONS}
   --json                print one JSON object: {out, target, task, rows, fittedRows, features,
-                        classes, model, sampler, metrics, backend, seconds, files}
+                        classes, model, sampler, metrics, backend, seconds, bundle: {name, version,
+                        quantization, bytes, files}}
   -h, --help            show this help
 `;
-
-export const MODEL_FILE = 'benchtop-model.json';
-export const MODEL_FORMAT = 'benchtop.model';
-export const MODEL_FORMAT_VERSION = 1;
 
 export interface TrainArgs extends JobArgs {
   out: string;
   skipCv?: boolean;
+  quantize?: string;
+  name?: string;
+  modelVersion?: string;
 }
 
 /** What `benchtop train --json` prints. */
@@ -73,29 +86,30 @@ export interface TrainOutput {
   backend: string;
   seed: number;
   seconds: number;
-  files: string[];
+  bundle: {
+    name: string;
+    version: string;
+    quantization: Quantization;
+    /** Size of the .zip. */
+    bytes: number;
+    /** Paths inside the zip. */
+    files: string[];
+  };
   notes: string[];
 }
 
-/** Refuses to overwrite anything that is not an earlier `benchtop train` output. */
+/** Refuses an --out that is not a .zip file path we may replace. */
 function checkOut(out: string, data: string): void {
-  if (/\.zip$/i.test(out)) {
+  if (!/\.zip$/i.test(out)) {
     throw new PrepareUsageError(
-      `--out names a .zip, but this version writes a directory (model bundles come later): give a directory such as ${basename(out, '.zip')}/.`,
+      `--out must name the bundle file to write, ending in .zip (such as ${basename(out).replace(/[/\\]+$/, '') || 'model'}.benchtop.zip).`,
     );
   }
   if (resolve(out) === resolve(data))
     throw new PrepareUsageError('--out must not be the data file.');
-  if (!existsSync(out)) return;
-  if (!statSync(out).isDirectory()) {
+  if (existsSync(out) && statSync(out).isDirectory()) {
     throw new PrepareUsageError(
-      `--out ${out} is a file; give a directory to write the model into.`,
-    );
-  }
-  const entries = readdirSync(out);
-  if (entries.length > 0 && !entries.includes(MODEL_FILE)) {
-    throw new PrepareUsageError(
-      `--out ${out} is a directory that holds other files; give a new or empty directory (or an earlier benchtop train output, which is replaced).`,
+      `--out ${out} is a directory; give the path of a .zip file to write.`,
     );
   }
 }
@@ -113,13 +127,51 @@ function writeError(out: string, err: unknown): BenchtopError {
   return new BenchtopError('invalid-argument', `cannot write ${out}: ${why}.`);
 }
 
-/** Runs `benchtop train`; `now` (milliseconds) is injectable for tests. */
+/** sha256 of a file, streamed (the data file's fingerprint in the manifest). */
+async function fileSha256(path: string): Promise<string | null> {
+  try {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+function benchtopVersion(): string {
+  try {
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Runs `benchtop train`; `now` (milliseconds) and `clock` (the bundle's time) are injectable. */
 export async function train(
   args: TrainArgs,
   open: (path: string) => Promise<ByteSource>,
   now: () => number = () => performance.now(),
+  clock: () => Date = () => new Date(),
 ): Promise<TrainOutput> {
   checkOut(args.out, args.data);
+  const quantization = (args.quantize ?? 'none') as Quantization;
+  if (!QUANTIZATIONS.includes(quantization)) {
+    throw new PrepareUsageError(
+      `--quantize must be one of ${QUANTIZATIONS.join(', ')} (got '${args.quantize}').`,
+    );
+  }
+  if (args.name !== undefined && args.name.trim() === '') {
+    throw new PrepareUsageError('--name must not be empty.');
+  }
+  const version = args.modelVersion ?? '1.0.0';
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version)) {
+    throw new PrepareUsageError(
+      `--model-version must be a semantic version such as 1.0.0 (got '${version}').`,
+    );
+  }
   const started = now();
   const job = await loadJob(args, open);
   const { tf } = await startTf(job.backend);
@@ -138,66 +190,40 @@ export async function train(
     ...(job.positive !== undefined ? { positive: job.positive } : {}),
   });
   try {
-    const artifacts = await saveModelArtifacts(tf, final.model.model);
     const info = final.model.info;
-    const inputs = recipeInput(job.frame, job.recipe)
-      .columns.filter((c) => c.name !== final.target)
-      .map((c) => ({ name: c.name, kind: c.kind }));
-    const manifest: JsonObject = {
-      format: MODEL_FORMAT,
-      version: MODEL_FORMAT_VERSION,
-      source: job.file,
-      target: final.target,
-      task: final.task,
-      labels: final.labels
-        ? {
-            classes: final.labels.labels,
-            counts: final.labels.counts,
-            positive: final.labels.positive,
-          }
-        : null,
-      inputs,
-      features: final.features,
-      steps: final.fitted.fitted.map((f) => ({
-        ...encodeFitted(f),
-        role: getStep(f.spec.kind).role,
-      })),
-      recipe: JSON.parse(serializeRecipe(job.recipe)) as JsonValue,
-      model: final.modelSpec as unknown as JsonObject,
-      sampler: final.sampler as unknown as JsonObject | null,
-      training: {
-        rows: final.rows,
-        fittedRows: final.fittedRows,
-        iterations: info.iterations,
-        converged: info.converged,
-        stopReason: info.stopReason,
-        finalLoss: info.finalLoss,
-        seconds: info.seconds,
+    const name = args.name?.trim() ?? `${final.target} (${job.file})`;
+    // Split columns are never features: a request need not carry them.
+    const unused = [foldColumn, job.recipe.roles.group, job.recipe.roles.date].filter(
+      (c): c is string => typeof c === 'string',
+    );
+    const input = await bundleInputFromFinal(tf, final, job.frame, {
+      name,
+      version,
+      created: clock().toISOString(),
+      quantization,
+      unusedColumns: unused,
+      source: { name: job.file, sha256: await fileSha256(args.data) },
+      libraries: { benchtop: benchtopVersion() },
+      metrics: {
+        cv: cv
+          ? {
+              folds: cv.folds,
+              validation: cv.validation,
+              summary: Object.fromEntries(
+                Object.entries(cv.metrics).map(([k, v]) => [k, { mean: v.mean, std: v.std }]),
+              ),
+            }
+          : null,
       },
-      metrics: cv
-        ? ({
-            folds: cv.folds,
-            validation: cv.validation,
-            summary: cv.metrics,
-            perFold: cv.perFold,
-          } as unknown as JsonObject)
-        : null,
-      seed: final.seed,
-      backend: tf.getBackend(),
-      modelFiles: { topology: 'model/model.json', weights: `model/${WEIGHTS_FILE}` },
-    };
+    });
+    const zip = await writeBundle(input);
     const out = resolve(args.out);
     const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
     try {
-      rmSync(tmp, { recursive: true, force: true });
-      mkdirSync(join(tmp, 'model'), { recursive: true });
-      writeFileSync(join(tmp, 'model', 'model.json'), JSON.stringify(artifacts.modelJson));
-      writeFileSync(join(tmp, 'model', WEIGHTS_FILE), new Uint8Array(artifacts.weightData));
-      writeFileSync(join(tmp, MODEL_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-      if (existsSync(out)) rmSync(out, { recursive: true, force: true });
+      writeFileSync(tmp, zip);
       renameSync(tmp, out);
     } catch (err) {
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { force: true });
       throw writeError(args.out, err);
     }
     return {
@@ -228,7 +254,13 @@ export async function train(
       backend: tf.getBackend(),
       seed: final.seed,
       seconds: (now() - started) / 1000,
-      files: ['model/model.json', `model/${WEIGHTS_FILE}`, MODEL_FILE],
+      bundle: {
+        name,
+        version,
+        quantization,
+        bytes: zip.length,
+        files: [...readZip(zip).keys()].sort(),
+      },
       notes: [...(cv?.notes ?? []), ...final.notes],
     };
   } finally {
@@ -251,7 +283,9 @@ export function renderTrain(o: TrainOutput): string {
       lines.push(`  ${name.padEnd(18)} ${fmt(s.mean)} ± ${fmt(s.std)}`);
     }
   }
-  lines.push(`wrote ${o.files.map((f) => join(o.out, f)).join(', ')}`);
+  lines.push(
+    `wrote ${o.out}: bundle '${o.bundle.name}' ${o.bundle.version}, ${o.bundle.files.length} files, ${(o.bundle.bytes / 1024).toFixed(1)} KB (weights ${o.bundle.quantization === 'none' ? 'float32' : o.bundle.quantization})`,
+  );
   for (const note of o.notes) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,16 +1,10 @@
-// `benchtop train` on real files (penguins and cars as CSV in tests/fixtures/cv): the directory it
-// writes is a stock tfjs layers model (loaded back here with plain tf.loadLayersModel through a
-// file-reading IOHandler) plus benchtop-model.json, whose fitted steps, decoded and replayed on the
-// raw rows, give the features that model predicts from; bad --out values are usage errors that
-// leave the disk untouched.
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+// `benchtop train` on real files (penguins and cars as CSV in tests/fixtures/cv) writes a model
+// bundle: readBundle verifies it (hashes, schema), its model/ is a stock tfjs layers model (loaded
+// here with plain tf.loadLayersModel through an IOHandler over the zip's bytes) whose predictions
+// from the bundle's own fitted steps get > 98% of penguins right and equal src/core/inference's;
+// --quantize float16 / uint8 shrink weights.bin (2x / ~4x) and stock tfjs still loads them; bad
+// --out / --quantize / --model-version values are usage errors that leave the disk untouched.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfc from '@tensorflow/tfjs-core';
@@ -18,12 +12,16 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainOutput } from '../../src/cli/train';
 import { main, fileSource } from '../../src/cli/main';
-import { frameFromTable, findColumn, makeFrame } from '../../src/core/data/frame';
-import { encodeTarget, labelMapping, toMatrix } from '../../src/core/evaluate';
+import { readBundle, type Bundle } from '../../src/core/bundle';
+import { frameFromTable, findColumn } from '../../src/core/data/frame';
+import { encodeTarget, labelMapping } from '../../src/core/evaluate';
+import { loadPredictor } from '../../src/core/inference';
 import { ingest } from '../../src/core/ingest/index';
 import { nodeTf } from '../../src/core/models/node-tf';
 import type { Tf } from '../../src/core/models';
-import { applySteps, decodeFitted } from '../../src/core/steps';
+import { applySteps } from '../../src/core/steps';
+import { makeFrame } from '../../src/core/data/frame';
+import { toMatrix } from '../../src/core/evaluate';
 
 const PENGUINS = 'tests/fixtures/cv/penguins.csv';
 const CARS = 'tests/fixtures/cv/cars.csv';
@@ -43,21 +41,19 @@ beforeAll(async () => {
   tf = (await nodeTf('wasm')).tf;
 });
 
-/** tf.loadLayersModel over the files on disk (the stock format, nothing of ours). */
-async function loadFromDir(dir: string): Promise<tfl.LayersModel> {
-  const modelJson = JSON.parse(readFileSync(join(dir, 'model/model.json'), 'utf8')) as {
+/** Plain tf.loadLayersModel over the bundle's model/ files (the stock format, nothing of ours). */
+async function stockModel(bundle: Bundle): Promise<tfl.LayersModel> {
+  const modelJson = JSON.parse(new TextDecoder().decode(bundle.files.get('model/model.json')!)) as {
     modelTopology: object;
     weightsManifest: { paths: string[]; weights: tfc.io.WeightsManifestEntry[] }[];
   };
+  const bytes = bundle.files.get(`model/${modelJson.weightsManifest[0].paths[0]}`)!;
   const handler: tfc.io.IOHandler = {
-    load: async () => {
-      const bytes = readFileSync(join(dir, 'model', modelJson.weightsManifest[0].paths[0]));
-      return {
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
-        weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-      };
-    },
+    load: async () => ({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
+      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    }),
   };
   return tfl.loadLayersModel(handler);
 }
@@ -67,9 +63,34 @@ async function frameOf(path: string) {
   return frameFromTable(r.table, r.schema);
 }
 
+/** Share of penguins the stock model gets right from the bundle's own steps. */
+async function penguinAccuracy(bundle: Bundle): Promise<number> {
+  const frame = await frameOf(PENGUINS);
+  const names = new Set(
+    bundle.manifest.input.columns.filter((c) => c.role !== 'target').map((c) => c.name),
+  );
+  const prepared = applySteps(
+    makeFrame(
+      frame.columns.filter((c) => names.has(c.name)),
+      frame.rows,
+    ),
+    bundle.steps,
+    { inference: true },
+  );
+  const m = toMatrix(prepared, null, { features: bundle.manifest.input.features });
+  const model = await stockModel(bundle);
+  const p = tf.tidy(() =>
+    (model.predict(tf.tensor2d(m.X, [m.rows, m.cols])) as tfc.Tensor).arraySync(),
+  ) as number[][];
+  model.dispose();
+  const column = findColumn(frame, 'Species')!;
+  const y = encodeTarget(column, labelMapping(column));
+  return p.filter((row, i) => row.indexOf(Math.max(...row)) === y[i]).length / m.rows;
+}
+
 describe('benchtop train', () => {
-  it('penguins: writes a stock tfjs model and the fitted steps that feed it', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'benchtop-train-')), 'penguins-model');
+  it('penguins: writes a verified bundle whose stock tfjs model and fitted steps predict', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'benchtop-train-')), 'penguins.benchtop.zip');
     const r = await cli(
       'train',
       PENGUINS,
@@ -79,98 +100,165 @@ describe('benchtop train', () => {
       out,
       '--folds',
       '3',
+      '--name',
+      'Penguin species',
+      '--model-version',
+      '2.1.0',
       '--json',
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout) as TrainOutput;
-    expect(o.files).toEqual(['model/model.json', 'model/weights.bin', 'benchtop-model.json']);
-    expect(readdirSync(out).sort()).toEqual(['benchtop-model.json', 'model']);
+    expect(o.bundle).toMatchObject({
+      name: 'Penguin species',
+      version: '2.1.0',
+      quantization: 'none',
+    });
+    expect(o.bundle.files).toEqual(
+      expect.arrayContaining([
+        'manifest.json',
+        'model/model.json',
+        'model/weights.bin',
+        'MODEL_CARD.md',
+        'deploy/server.mjs',
+        'deploy/k8s.yaml',
+      ]),
+    );
     expect(o.cvFolds).toBe(3);
     expect(o.metrics!.accuracy.mean).toBeGreaterThan(0.97);
     expect(o.fittedRows).toBe(344);
 
-    const manifest = JSON.parse(readFileSync(join(out, 'benchtop-model.json'), 'utf8'));
-    expect(manifest).toMatchObject({
-      format: 'benchtop.model',
-      version: 1,
-      target: 'Species',
+    const bytes = new Uint8Array(readFileSync(out));
+    expect(o.bundle.bytes).toBe(bytes.length);
+    const bundle = await readBundle(bytes);
+    const m = bundle.manifest;
+    expect(m.model).toMatchObject({
+      name: 'Penguin species',
+      version: '2.1.0',
       task: 'classification',
-      labels: { classes: ['Adelie', 'Chinstrap', 'Gentoo'], counts: [152, 68, 124] },
-      model: { kind: 'logreg', params: { C: 1 } },
-      sampler: null,
-      backend: 'wasm',
-      seed: 0,
+      spec: { kind: 'logreg', params: { C: 1 } },
     });
-    expect(manifest.metrics.summary.accuracy.mean).toBe(o.metrics!.accuracy.mean);
-    expect(manifest.recipe.format).toBe('benchtop.recipe');
-
-    // Replay: decoded steps on the raw rows -> the model's features -> plain tfjs predictions.
-    const fitted = manifest.steps.map(decodeFitted);
-    const frame = await frameOf(PENGUINS);
-    const prepared = applySteps(
-      makeFrame(
-        frame.columns.filter((c) =>
-          manifest.inputs.some((i: { name: string }) => i.name === c.name),
-        ),
-        frame.rows,
-      ),
-      fitted,
-      { inference: true },
+    expect(m.target).toMatchObject({
+      name: 'Species',
+      labels: ['Adelie', 'Chinstrap', 'Gentoo'],
+      counts: [152, 68, 124],
+    });
+    expect(m.metrics.cv!.folds).toBe(3);
+    expect(m.metrics.cv!.summary.accuracy.mean).toBe(o.metrics!.accuracy.mean);
+    expect(m.data.source.name).toBe('penguins.csv');
+    // The data file's own sha256 (computed independently here with node:crypto).
+    const { createHash } = await import('node:crypto');
+    expect(m.data.source.sha256).toBe(
+      createHash('sha256').update(readFileSync(PENGUINS)).digest('hex'),
     );
-    const m = toMatrix(prepared, null, { features: manifest.features });
-    const model = await loadFromDir(out);
-    const p = tf.tidy(() =>
-      (model.predict(tf.tensor2d(m.X, [m.rows, m.cols])) as tfc.Tensor).arraySync(),
-    ) as number[][];
-    model.dispose();
-    const column = findColumn(frame, 'Species')!;
-    const y = encodeTarget(column, labelMapping(column));
-    const right = p.filter((row, i) => row.indexOf(Math.max(...row)) === y[i]).length;
-    expect(right / m.rows).toBeGreaterThan(0.98);
+    expect(m.training.backend).toBe('wasm');
+    expect(m.input.columns.filter((c) => c.role === 'feature').map((c) => c.name)).toEqual([
+      'Island',
+      'Beak Length (mm)',
+      'Beak Depth (mm)',
+      'Flipper Length (mm)',
+      'Body Mass (g)',
+      'Sex',
+    ]);
+    expect(await penguinAccuracy(bundle)).toBeGreaterThan(0.98);
+
+    // src/core/inference on the same bundle agrees with the stock model on JSON rows.
+    const predictor = await loadPredictor(tf, bundle);
+    try {
+      const { predictions } = await predictor.predictRows([
+        {
+          Island: 'Biscoe',
+          'Beak Length (mm)': 47.5,
+          'Beak Depth (mm)': 14.2,
+          'Flipper Length (mm)': 215,
+          'Body Mass (g)': 5050,
+          Sex: 'FEMALE',
+        },
+      ]);
+      expect((predictions[0] as { label: string }).label).toBe('Gentoo');
+    } finally {
+      predictor.dispose();
+    }
   });
 
-  it('cars with --skip-cv and --sampler none: linear regression, no metrics', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'benchtop-train-')), 'cars');
+  it('--quantize float16 / uint8: smaller weights, still loaded by stock tfjs, same accuracy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'benchtop-train-'));
+    const sizes: Record<string, number> = {};
+    for (const q of ['none', 'float16', 'uint8']) {
+      const out = join(dir, `p-${q}.benchtop.zip`);
+      const r = await cli(
+        'train',
+        PENGUINS,
+        '--target',
+        'Species',
+        '--skip-cv',
+        '--quantize',
+        q,
+        '--out',
+        out,
+      );
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`(weights ${q === 'none' ? 'float32' : q})`);
+      const bundle = await readBundle(new Uint8Array(readFileSync(out)));
+      expect(bundle.manifest.quantization.dtype).toBe(q);
+      sizes[q] = bundle.files.get('model/weights.bin')!.length;
+      expect(await penguinAccuracy(bundle)).toBeGreaterThan(0.97);
+    }
+    // 10 features x 3 classes + 3 biases = 33 weights: 4, 2 and 1 bytes each.
+    expect(sizes).toEqual({ none: 132, float16: 66, uint8: 33 });
+  });
+
+  it('cars with --skip-cv: linear regression, no metrics, replaced on a second run', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'benchtop-train-')), 'cars.benchtop.zip');
     const r = await cli('train', CARS, '--target', 'Miles_per_Gallon', '--out', out, '--skip-cv');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /^trained linear on cars\.csv -> .+: target 'Miles_per_Gallon' \(regression\), 398 training rows/,
     );
-    const manifest = JSON.parse(readFileSync(join(out, 'benchtop-model.json'), 'utf8'));
-    expect(manifest.metrics).toBeNull();
-    expect(manifest.labels).toBeNull();
-    expect(manifest.features.some((f: string) => f.startsWith('Name'))).toBe(false);
-    // Training again into the same directory replaces the earlier output.
+    const bundle = await readBundle(new Uint8Array(readFileSync(out)));
+    expect(bundle.manifest.metrics.cv).toBeNull();
+    expect(bundle.manifest.target.labels).toBeNull();
+    expect(bundle.manifest.model.task).toBe('regression');
+    expect(bundle.manifest.input.features.some((f) => f.startsWith('Name'))).toBe(false);
     expect(
       (await cli('train', CARS, '--target', 'Miles_per_Gallon', '--out', out, '--skip-cv')).code,
     ).toBe(0);
   });
 
-  it('bad --out: a zip, a file, a directory holding other files, none at all', async () => {
+  it('bad --out / --quantize / --model-version: usage errors (exit 2), nothing written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'benchtop-train-'));
-    const other = join(dir, 'other');
-    mkdirSync(other);
-    writeFileSync(join(other, 'notes.txt'), 'mine');
-    const file = join(dir, 'a.txt');
-    writeFileSync(file, 'x');
+    const sub = join(dir, 'sub.zip');
+    mkdirSync(sub);
     const cases: [string[], RegExp][] = [
       [
-        ['--out', join(dir, 'm.zip')],
-        /^error: train: --out names a \.zip, but this version writes a directory/,
+        ['--out', join(dir, 'model')],
+        /^error: train: --out must name the bundle file to write, ending in \.zip/,
       ],
-      [['--out', file], /^error: train: --out .+a\.txt is a file; give a directory/],
-      [['--out', other], /^error: train: --out .+other is a directory that holds other files/],
-      [[], /^error: train needs --out <dir>: where to write the model\.\n$/],
+      [
+        ['--out', sub],
+        /^error: train: --out .+sub\.zip is a directory; give the path of a \.zip file/,
+      ],
+      [
+        ['--out', join(dir, 'q.zip'), '--quantize', 'int4'],
+        /^error: train: --quantize must be one of none, float16, uint8 \(got 'int4'\)/,
+      ],
+      [
+        ['--out', join(dir, 'v.zip'), '--model-version', 'v2'],
+        /^error: train: --model-version must be a semantic version such as 1\.0\.0 \(got 'v2'\)/,
+      ],
+      [
+        [],
+        /^error: train needs --out <model\.benchtop\.zip>: where to write the model bundle\.\n$/,
+      ],
     ];
     for (const [extra, message] of cases) {
       const r = await cli('train', PENGUINS, '--target', 'Species', '--skip-cv', ...extra);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    expect(readFileSync(join(other, 'notes.txt'), 'utf8')).toBe('mine');
-    expect(existsSync(join(dir, 'm.zip'))).toBe(false);
+    for (const f of ['model', 'q.zip', 'v.zip']) expect(existsSync(join(dir, f))).toBe(false);
     // A data problem is exit 1, and nothing is written.
+    writeFileSync(join(dir, 'keep.txt'), 'x');
     const bad = await cli(
       'train',
       PENGUINS,
@@ -179,9 +267,9 @@ describe('benchtop train', () => {
       '--group',
       'Island',
       '--out',
-      join(dir, 'g'),
+      join(dir, 'g.zip'),
     );
     expect(bad.code).toBe(1);
-    expect(existsSync(join(dir, 'g'))).toBe(false);
+    expect(existsSync(join(dir, 'g.zip'))).toBe(false);
   });
 });
