@@ -2,14 +2,21 @@
 // tests/fixtures/cv): the --json shape of DESIGN.md §7, the table, options reaching the run
 // (model, sampler, validation, seed), and every bad input of issue 5 answered with exit 1 or 2 and
 // one clear `error:` line. Most tests call main() in-process (same code as the bin); one spawns
-// the real bin.
+// the real bin. Auto-prepare's light profile gives the full profile's recipes on real files.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CvOutput } from '../../src/cli/cv';
-import { main } from '../../src/cli/main';
+import { rolesProfile, type CvOutput } from '../../src/cli/cv';
+import { fileSource, main } from '../../src/cli/main';
+import { frameFromTable } from '../../src/core/data/frame';
+import { profileTable } from '../../src/core/data/profile';
+import type { DatasetProfile } from '../../src/core/data/profile-types';
+import type { ColumnSchema } from '../../src/core/data/schema';
+import { ingest } from '../../src/core/ingest/index';
+import { readingOptions } from '../../src/core/ingest/reading-options';
+import { autoRecipe, suggestRoles } from '../../src/core/recipe';
 
 const WEATHER = 'node_modules/vega-datasets/data/seattle-weather.csv';
 const PENGUINS = 'tests/fixtures/cv/penguins.csv';
@@ -355,5 +362,66 @@ describe('benchtop cv: bad input', () => {
     const bad = await run(['cv', PENGUINS, '--target', 'Species', '--group', 'Island']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: The group column 'Island' has 3 groups/);
+  });
+});
+
+describe("auto-prepare's light profile (rolesProfile)", () => {
+  // cv / train profile only what role and task suggestions read (numbers, dates and booleans are
+  // just counted). On real files with identifiers, free text, dates, groups, whole-number codes and
+  // missing values, every target must get the recipe and the role suggestions of the full profile.
+  const FILES = [
+    'node_modules/vega-datasets/data/airports.csv',
+    'node_modules/vega-datasets/data/seattle-weather.csv',
+    'node_modules/vega-datasets/data/github.csv',
+    'node_modules/vega-datasets/data/la-riots.csv',
+    'node_modules/vega-datasets/data/disasters.csv',
+    'node_modules/vega-datasets/data/birdstrikes.csv',
+    'node_modules/vega-datasets/data/flights-airport.csv',
+    'node_modules/vega-datasets/data/population_engineers_hurricanes.csv',
+    'node_modules/vega-datasets/data/stocks.csv',
+    'node_modules/vega-datasets/data/gapminder-health-income.csv',
+    'tests/fixtures/cv/cars.csv',
+    'tests/fixtures/cv/penguins.csv',
+    'tests/fixtures/cv/breast_cancer.csv',
+    'tests/fixtures/csv/missing-markers.csv',
+    'tests/fixtures/csv/booleans.csv',
+    'tests/fixtures/csv/dates.csv',
+    'tests/fixtures/csv/strays.csv',
+  ];
+
+  /** The recipe auto-prepare makes for `target`, or the message it refuses it with. */
+  function recipeOrError(schema: ColumnSchema[], profile: DatasetProfile, target: string): unknown {
+    try {
+      return autoRecipe(schema, profile, target, {
+        ignored: suggestRoles(schema, profile, target).ignored.map((s) => s.column),
+      });
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
+  it.each(FILES)('%s: same suggestions and recipes as the full profile', async (file) => {
+    const result = await ingest(await fileSource(file), readingOptions({}));
+    const frame = frameFromTable(result.table, result.schema);
+    const full = profileTable(result.table, result.schema, result.report);
+    const light = rolesProfile(result.table, result.schema, frame, result.report);
+    expect(light.rows).toBe(full.rows);
+    expect(suggestRoles(result.schema, light)).toEqual(suggestRoles(result.schema, full));
+    for (const c of result.schema) {
+      expect(suggestRoles(result.schema, light, c.name)).toEqual(
+        suggestRoles(result.schema, full, c.name),
+      );
+      expect(recipeOrError(result.schema, light, c.name)).toEqual(
+        recipeOrError(result.schema, full, c.name),
+      );
+    }
+    // What it does compute is the full profile's.
+    for (const p of light.columns) {
+      const f = full.columns.find((x) => x.name === p.name)!;
+      expect([p.kind, p.count, p.missing]).toEqual([f.kind, f.count, f.missing]);
+      if (p.kind === 'integer' || p.kind === 'categorical' || p.kind === 'text') {
+        expect(p).toEqual(f);
+      }
+    }
   });
 });
