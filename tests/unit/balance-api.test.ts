@@ -29,7 +29,8 @@ import {
   type NumericFrameColumn,
 } from '../../src/core/data/frame';
 import { foldSeed } from '../../src/core/evaluate/cross-validate';
-import { fitRecipeSync, type Recipe } from '../../src/core/recipe';
+import { autoRecipe, fitRecipeSync, type Recipe } from '../../src/core/recipe';
+import { bytesSource } from '../../src/core/ingest/index';
 import { resample, SYNTHETIC } from '../../src/core/resample';
 import { fitPca2, projectPca2 } from '../../src/core/resample/pca';
 import { createDexieDatasetStore, openBenchtopDb, type BenchtopDB } from '../../src/db';
@@ -440,6 +441,50 @@ for (const make of [inProcess, overComlink]) {
     }
   });
 }
+
+describe('the 2-D view beyond its bounds (limits lowered on seattle-weather)', () => {
+  it('draws small groups whole and a seeded sample of the rest; counts stay exact', async () => {
+    const db = openBenchtopDb('balance-limits', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const deps = { store: createDexieDatasetStore(db), now: () => 0, newId: () => 'weather' };
+    const meta = await createDataApi(deps).importData(
+      'import',
+      bytesSource('seattle-weather.csv', new Uint8Array(WEATHER)),
+    );
+    // 9 prepared features: 300 × 9² = 24,300, so the components are fitted on 300 rows.
+    const api = createBalanceApi(deps, { scatterPoints: 500, pcaFitWork: 24_300, pcaMinRows: 300 });
+    const recipe = {
+      ...autoRecipe(meta.schema, meta.profile, 'weather'),
+      sampler: { kind: 'smote', params: {} },
+    };
+    const p = await api.previewSampler('l1', meta.id, recipe);
+    const s = p.scatter!;
+    expect(s.x.length).toBe(500);
+    const group = (label: string, kind: string) =>
+      s.groups.find((g) => g.label === label && g.kind === kind)!;
+    // Exact counts whatever is drawn.
+    expect(s.groups.reduce((a, g) => a + g.total, 0)).toBe(3205);
+    expect(group('rain', 'original')).toEqual({
+      label: 'rain',
+      kind: 'original',
+      total: 641,
+      shown: 70,
+    });
+    // The smallest groups whole: snow's 26 and drizzle's 53 rows, sun's 1 synthetic row.
+    expect(group('snow', 'original').shown).toBe(26);
+    expect(group('drizzle', 'original').shown).toBe(53);
+    expect(group('sun', 'synthetic')).toMatchObject({ total: 1, shown: 1 });
+    expect(group('snow', 'synthetic')).toMatchObject({ total: 615, shown: 70 });
+    expect(s.pca!.fittedRows).toBe(300);
+    // Seeded: the same preview draws the same points.
+    const again = await createBalanceApi(deps, {
+      scatterPoints: 500,
+      pcaFitWork: 24_300,
+      pcaMinRows: 300,
+    }).previewSampler('l2', meta.id, recipe);
+    expect(Array.from(again.scatter!.x)).toEqual(Array.from(s.x));
+    db.close();
+  });
+});
 
 describe('allocatePoints (how many of each group the 2-D view draws)', () => {
   it('draws small groups whole and shares the rest equally, never above the budget', () => {

@@ -258,6 +258,7 @@ function buildScatter(
   view: ScatterView,
   seed: number,
   isCancelled: () => boolean,
+  limits: BalanceLimits,
 ): ScatterData {
   const n = prepared.rows;
   const k = t.labels.length;
@@ -303,7 +304,7 @@ function buildScatter(
   }
   const shown = allocatePoints(
     members.map((m) => m.rows.length),
-    SCATTER_POINTS,
+    limits.scatterPoints,
   );
   const rng = createRng((seed ^ 0x2d5c_a11e) >>> 0);
   const picked = members.map((m, g) =>
@@ -323,7 +324,7 @@ function buildScatter(
       );
     }
     const d = names.length;
-    const cap = Math.max(2000, Math.floor(PCA_FIT_WORK / (d * d)));
+    const cap = Math.max(limits.pcaMinRows, Math.floor(limits.pcaFitWork / (d * d)));
     const fitRows =
       originals.length > cap
         ? Array.from(sampleIndices(originals.length, cap, rng), (i) => originals[i])
@@ -409,7 +410,26 @@ function toPlainNumbers(
   return weights ? { ...weights } : null;
 }
 
-export function createBalanceApi(deps: Pick<DataApiDeps, 'store'>) {
+/** The bounds of the 2-D view (tests lower them to exercise sampling on small data). */
+export interface BalanceLimits {
+  /** Points drawn at most. */
+  scatterPoints: number;
+  /** rows × features² above which the components are fitted on a sample of the rows... */
+  pcaFitWork: number;
+  /** ...of at least this many rows. */
+  pcaMinRows: number;
+}
+
+export const DEFAULT_LIMITS: BalanceLimits = {
+  scatterPoints: SCATTER_POINTS,
+  pcaFitWork: PCA_FIT_WORK,
+  pcaMinRows: 2000,
+};
+
+export function createBalanceApi(
+  deps: Pick<DataApiDeps, 'store'>,
+  limits: BalanceLimits = DEFAULT_LIMITS,
+) {
   const cancelledJobs = new Set<string>();
   // A preview re-runs on every edit of the sampler or the view: keep the decoded data, the
   // prepared frame and the last resampling, each keyed by everything it depends on.
@@ -573,12 +593,21 @@ export function createBalanceApi(deps: Pick<DataApiDeps, 'store'>) {
           if (missing.length > 0) {
             scatterNote = `${missing.map((m) => `'${m}'`).join(' and ')} ${missing.length === 1 ? 'is not a numeric feature' : 'are not numeric features'} after the recipe's steps. Choose among: ${features.map((f) => `'${f}'`).join(', ') || 'none'}.`;
           } else {
-            scatter = buildScatter(frame, t, result, [view.x, view.y], view, seed, isCancelled);
+            scatter = buildScatter(
+              frame,
+              t,
+              result,
+              [view.x, view.y],
+              view,
+              seed,
+              isCancelled,
+              limits,
+            );
           }
         } else if (features.length < 2) {
           scatterNote = `The 2-D view needs at least two numeric features after the recipe's steps; there ${features.length === 1 ? 'is one' : 'are none'}. Encode categorical columns (the 'Encode: one-hot' step) to see them.`;
         } else {
-          scatter = buildScatter(frame, t, result, features, view, seed, isCancelled);
+          scatter = buildScatter(frame, t, result, features, view, seed, isCancelled, limits);
         }
 
         let synthetic = 0;
