@@ -4,10 +4,12 @@
 // run (target <= 1.0x). Both run as child processes under /usr/bin/time, so each wall time includes
 // its own start-up and each peak RSS belongs to that job alone; ours is `benchtop resample` (the
 // CLI code path). Also: the in-process resampling time alone (both sides print it), and peak memory
-// as a multiple of the output CSV's size (target <= 2x). Used by bench/run.ts (`--only resample`);
-// never by tests.
+// as a multiple of the output CSV's size (target <= 2x). Then `benchSearch`: Tomek links and SMOTE
+// in-process on each neighbour path (TypeScript, tfjs-wasm) against imbalanced-learn's TomekLinks.
+// Used by bench/run.ts (`--only resample`); never by tests.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { createRng } from '../src/core/rng';
 
 export const RESAMPLE_FEATURES = 30;
@@ -184,4 +186,79 @@ export function imblearnVersion(): string {
     ],
     { encoding: 'utf8' },
   ).trim();
+}
+
+// ---- Tomek links at 100k × 30 and the neighbour search on each path --------------------------------
+// In-process: the file is read once (ingest, as the CLI does), then Tomek links (1-NN over all
+// rows) and SMOTE (5-NN within the minority) run through resample() with the neighbour search
+// forced to TypeScript, then on tfjs-wasm (the CLI's default), timing resample() alone. The
+// baseline is imbalanced-learn's TomekLinks().fit_resample on the same file, timed alone, in a
+// child process. Kept-row counts are printed for all three (they must agree).
+
+const TOMEK_PYTHON = `
+import sys, time, json
+import pandas as pd
+from imblearn.under_sampling import TomekLinks
+df = pd.read_csv(sys.argv[1])
+X, y = df.drop(columns=["${RESAMPLE_TARGET}"]), df["${RESAMPLE_TARGET}"]
+t0 = time.perf_counter()
+tl = TomekLinks()
+Xr, yr = tl.fit_resample(X, y)
+t1 = time.perf_counter()
+print(json.dumps({"rows": len(Xr), "seconds": t1 - t0}))
+`;
+
+export interface SearchTimes {
+  rows: number;
+  /** Seconds of resample() alone, and the rows it kept / wrote. */
+  tomek: { js: number; tf: number; imblearn: number | null };
+  tomekRowsOut: { js: number; tf: number; imblearn: number | null };
+  /** tf / js and tf / imblearn, js / imblearn. */
+  tomekRatios: { tfOverJs: number; tfOverImblearn: number | null; jsOverImblearn: number | null };
+  smote: { js: number; tf: number };
+}
+
+/** Tomek links and SMOTE on `rows` × 30, both neighbour paths, plus imblearn's TomekLinks. */
+export async function benchSearch(rows: number, withBaseline: boolean): Promise<SearchTimes> {
+  const { readFileSync } = await import('node:fs');
+  const { frameFromTable } = await import('../src/core/data/frame');
+  const { bytesSource, ingest } = await import('../src/core/ingest/index');
+  const { nodeTf } = await import('../src/core/models/node-tf');
+  const { resample } = await import('../src/core/resample');
+  const csv = `bench/results/resample-${rows}.csv`;
+  if (!existsSync(csv)) writeFileSync(csv, generateResampleCsv(rows));
+  const { table, schema } = await ingest(bytesSource(csv, readFileSync(csv)));
+  const frame = frameFromTable(table, schema);
+  const { tf, backend } = await nodeTf('wasm');
+  if (backend.name !== 'wasm') throw new Error(`tfjs-wasm did not start: ${backend.reason}`);
+  const time = (kind: string, path: 'js' | 'tf') => {
+    const t = performance.now();
+    const r = resample(
+      frame,
+      { kind, params: {} },
+      { target: RESAMPLE_TARGET, seed: 0, tf, neighbours: path },
+    );
+    return { seconds: (performance.now() - t) / 1000, rowsOut: r.frame.rows };
+  };
+  const tomekTf = time('tomek', 'tf');
+  const tomekJs = time('tomek', 'js');
+  const smoteTf = time('smote', 'tf');
+  const smoteJs = time('smote', 'js');
+  let imb: { rows: number; seconds: number } | null = null;
+  if (withBaseline) {
+    const r = spawnSync('/usr/bin/python3', ['-c', TOMEK_PYTHON, csv], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`imblearn TomekLinks failed:\n${r.stderr}`);
+    imb = JSON.parse(r.stdout) as { rows: number; seconds: number };
+  }
+  return {
+    rows,
+    tomek: { js: tomekJs.seconds, tf: tomekTf.seconds, imblearn: imb?.seconds ?? null },
+    tomekRowsOut: { js: tomekJs.rowsOut, tf: tomekTf.rowsOut, imblearn: imb?.rows ?? null },
+    tomekRatios: {
+      tfOverJs: tomekTf.seconds / tomekJs.seconds,
+      tfOverImblearn: imb ? tomekTf.seconds / imb.seconds : null,
+      jsOverImblearn: imb ? tomekJs.seconds / imb.seconds : null,
+    },
+    smote: { js: smoteJs.seconds, tf: smoteTf.seconds },
+  };
 }

@@ -261,6 +261,21 @@ if (want('resample')) {
     );
   }
   figures.resample = sizes;
+
+  const { benchSearch } = await import('./resample');
+  console.log(
+    '\n# Tomek links on 100k x 30 (1-NN over all rows) and SMOTE, resample() alone in-process: TypeScript vs tfjs-wasm neighbour search, baseline imbalanced-learn TomekLinks().fit_resample',
+  );
+  const s = await benchSearch(100_000, baseline);
+  const sec = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} s`);
+  console.log(
+    `  Tomek links: TypeScript ${sec(s.tomek.js)}, tfjs-wasm ${sec(s.tomek.tf)}, imbalanced-learn ${sec(s.tomek.imblearn)}; rows kept ${s.tomekRowsOut.js} / ${s.tomekRowsOut.tf} / ${s.tomekRowsOut.imblearn ?? 'n/a'}`,
+  );
+  console.log(
+    `  ratios: tfjs / TypeScript ${s.tomekRatios.tfOverJs.toFixed(2)}x; tfjs / imbalanced-learn ${s.tomekRatios.tfOverImblearn?.toFixed(2) ?? 'n/a'}x; TypeScript / imbalanced-learn ${s.tomekRatios.jsOverImblearn?.toFixed(2) ?? 'n/a'}x`,
+  );
+  console.log(`  SMOTE alone: TypeScript ${sec(s.smote.js)}, tfjs-wasm ${sec(s.smote.tf)}`);
+  figures.resampleSearch = s;
 }
 // ---- end resample -------------------------------------------------------------------------------
 
