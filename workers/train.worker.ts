@@ -2,7 +2,8 @@
 // (webgpu, wasm with its .wasm files served by Vite, webgl through OffscreenCanvas, cpu), detects
 // what this device has, plans and activates a backend through src/core/backend.ts, opens the
 // Dexie database (runs, models and their weight bytes are written from here) and exposes the core
-// train API over comlink. Every piece of logic lives in src/core/api/train-api.ts.
+// train API, merged with the bundle API (export / import / predict, which need tfjs too), over
+// comlink. Every piece of logic lives in src/core/api/train-api.ts and bundle-api.ts.
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
@@ -15,9 +16,15 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { activateBackend, planBackends, type DetectedBackends } from '../src/core/backend';
 import { createTrainApi } from '../src/core/api/train-api';
+import { createBundleApi } from '../src/core/api/bundle-api';
 import { createDexieDatasetStore, openBenchtopDb } from '../src/db';
 import { createDexieModelStore } from '../src/db/models';
 import { createDexieRunStore } from '../src/db/runs';
+import {
+  createDexieBundleStore,
+  createDexieKeyStore,
+  createDexieModelSource,
+} from '../src/db/bundles';
 
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;
@@ -70,8 +77,9 @@ async function start() {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const active = await activateBackend(tf, planBackends(detected).order);
   const db = openBenchtopDb();
-  Comlink.expose(
-    createTrainApi({
+  const newId = () => crypto.randomUUID();
+  Comlink.expose({
+    ...createTrainApi({
       datasets: createDexieDatasetStore(db),
       runs: createDexieRunStore(db),
       models: createDexieModelStore(db),
@@ -80,9 +88,19 @@ async function start() {
       active,
       wasmThreads: false,
       now: Date.now,
-      newId: () => crypto.randomUUID(),
+      newId,
     }),
-  );
+    ...createBundleApi({
+      datasets: createDexieDatasetStore(db),
+      models: createDexieModelSource(db),
+      bundles: createDexieBundleStore(db),
+      keys: createDexieKeyStore(db),
+      tf,
+      now: Date.now,
+      newId,
+      transfer: Comlink.transfer,
+    }),
+  });
 }
 
 // Inside a worker only. Comlink drops calls that arrive before expose(), and choosing a backend is

@@ -19,7 +19,7 @@ import * as Comlink from 'comlink';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { tableFromIPC } from 'apache-arrow';
 import { createDataApi, type DatasetMeta } from '../../src/core/api/data-api';
-import { createTrainApi, type ModelRecord } from '../../src/core/api/train-api';
+import { createTrainApi, type ModelRecord, type RunRecord } from '../../src/core/api/train-api';
 import {
   bundleFileName,
   createBundleApi,
@@ -59,6 +59,7 @@ let weather: DatasetMeta;
 let noWind: DatasetMeta;
 let badTemp: DatasetMeta;
 let model: ModelRecord;
+let run: RunRecord;
 /** The stored model's own probabilities on every row of seattle-weather (rows x 5). */
 let expected: Float64Array;
 let ids = 0;
@@ -133,7 +134,7 @@ beforeAll(async () => {
     ...autoRecipe(weather.schema, weather.profile, 'weather', { name: 'Auto' }),
     validation: { kind: 'stratified-kfold', folds: 3, shuffle: true },
   };
-  const run = await train.crossValidate('cv', weather.id, recipe);
+  run = await train.crossValidate('cv', weather.id, recipe);
   model = await train.trainFinal('final', weather.id, run.recipe, undefined, { runId: run.id });
 
   // The stored model's own predictions: its fitted steps, then its weights loaded by tfjs.
@@ -557,6 +558,62 @@ for (const make of [inProcess, overComlink]) {
       }
     });
 
+    it('compression table: sizes of the stored model, held-out accuracy per variant, the guard', async () => {
+      const phases: string[] = [];
+      const table = await t.api.compressionTable(
+        model.id,
+        { limit: 0 },
+        t.callback((p: { phase: string }) => void phases.push(p.phase)),
+      );
+      expect(table.metric).toBe('accuracy');
+      expect(table.limit).toBe(0);
+      // 20% of 1,461 rows, stratified by weather (StratifiedShuffleSplit's rounding: ceil).
+      expect(table.heldOut).toMatchObject({
+        kind: 'holdout',
+        testRows: 293,
+        trainRows: 1168,
+        stratified: true,
+      });
+      expect(table.heldOut.description).toContain('stratified holdout of 293 rows');
+      expect(table.rows.map((r) => r.variant)).toEqual(['none', 'float16', 'uint8', 'pruned']);
+      const by = Object.fromEntries(table.rows.map((r) => [r.variant, r]));
+      expect(by.none).toMatchObject({ weightBytes: model.weightBytes, ratio: 1, drop: 0 });
+      expect(by.float16.weightBytes).toBe(model.weightBytes / 2);
+      expect(by.uint8.ratio).toBeGreaterThanOrEqual(3.5);
+      expect(by.pruned.weightBytes).toBe(model.weightBytes);
+      expect(by.pruned.sparsity).toBeCloseTo(0.5, 1);
+      expect(by.pruned.fineTuned).toBe(true);
+      // Plausible against the run's cross-validated accuracy, and float16 loses (almost) nothing.
+      expect(Math.abs(by.none.value - run.metrics.accuracy.mean)).toBeLessThan(0.08);
+      expect(Math.abs(by.float16.drop)).toBeLessThanOrEqual(0.5);
+      for (const r of table.rows) {
+        expect(r.drop).toBeCloseTo((by.none.value - r.value) * 100, 10);
+        expect(r.flagged).toBe(r.drop > 0);
+      }
+      expect(table.warnings).toHaveLength(table.rows.filter((r) => r.flagged).length);
+      for (const w of table.warnings)
+        expect(w).toMatch(/loses [\d.]+ points of accuracy .*limit is 0/);
+      console.log(
+        '[bundle-api] compression table (seattle-weather logreg):',
+        table.rows.map(
+          (r) =>
+            `${r.variant} ${r.weightBytes} B x${r.ratio.toFixed(2)} acc ${r.value.toFixed(4)} drop ${r.drop.toFixed(2)}`,
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 10));
+      expect(phases).toEqual(['loading', 'splitting', 'training', 'scoring']);
+
+      const loose = await t.api.compressionTable(model.id, { fineTune: false });
+      expect(loose.limit).toBe(1);
+      expect(loose.rows.find((r) => r.variant === 'pruned')?.fineTuned).toBe(false);
+      for (const r of loose.rows) expect(r.flagged).toBe(r.drop > 1);
+      expectUserError(
+        await rejection(t.api.compressionTable(model.id, { limit: -1 })),
+        'invalid-argument',
+        /largest acceptable drop in points/,
+      );
+    });
+
     it('clear errors for a model or dataset that is gone, a bad version and a bad weight storage', async () => {
       expectUserError(
         await rejection(
@@ -597,6 +654,20 @@ for (const make of [inProcess, overComlink]) {
     });
   });
 }
+
+describe('the train worker exposes both APIs merged', () => {
+  it('no bundle API method shadows a train API method', () => {
+    const deps = {} as Parameters<typeof createTrainApi>[0];
+    const trainKeys = Object.keys(
+      createTrainApi({ ...deps, active: { name: 'cpu', reason: '', failed: [] } } as never),
+    );
+    const bundleKeys = Object.keys(createBundleApi({} as never));
+    expect(bundleKeys.filter((k) => trainKeys.includes(k))).toEqual([]);
+    expect(bundleKeys).toEqual(
+      expect.arrayContaining(['exportBundle', 'importBundle', 'predictDataset', 'predictRow']),
+    );
+  });
+});
 
 describe('bundleFileName', () => {
   it('keeps names people can read and drops what a file system may refuse', () => {

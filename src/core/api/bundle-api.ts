@@ -45,6 +45,18 @@ import {
 } from '../bundle';
 import { loadPredictor, type InputReport, type Prediction, type Predictor } from '../inference';
 import type { ModelArtifacts, Tf } from '../models';
+import {
+  compressionTable,
+  preparedRows,
+  pruneArtifacts,
+  quantizeArtifacts,
+  type Variant,
+} from '../compress';
+import { trainFinal } from '../evaluate';
+import { encodeTarget, labelMapping } from '../evaluate/labels';
+import { holdout } from '../split/holdout';
+import { createRng } from '../rng';
+import { deflateSync } from 'fflate';
 import type { JsonObject } from '../steps/types';
 import type { DatasetMeta, DatasetStore } from './data-api';
 import type { ModelRecord, RunRecord } from './train-api';
@@ -238,30 +250,63 @@ export interface RowPrediction {
   report: InputReport;
 }
 
-/** One row of the compression table (issue 6: size vs held-out metric). */
-export interface CompressionRow {
-  variant: 'none' | 'float16' | 'uint8' | 'pruned';
-  /** Size of weights.bin for the stored final model in this form. */
-  bytes: number;
-  /** float32 bytes / these bytes. */
-  ratio: number;
-  /** The held-out metric of the holdout model compressed the same way. */
-  metric: number | null;
-  /** metric(none) - metric(this), in points (percentage points for accuracy; R² x 100). */
-  drop: number | null;
-  /** The guard's warning when the drop exceeds the limit. */
-  warning: string | null;
-  note: string | null;
+export interface CompressionOptions {
+  /** Largest acceptable drop of the held-out metric, in points (default 1). */
+  limit?: number;
+  /** Share of each kernel the pruned variant zeroes (default 0.5). */
+  sparsity?: number;
+  /** Fine-tune the pruned variant for a few epochs on the training split (default true). */
+  fineTune?: boolean;
+  /** Lets cancelBundleJob(jobId) stop the holdout training. */
+  jobId?: string;
 }
 
-export interface CompressionTable {
-  modelId: string;
-  metric: string;
-  limit: number;
-  /** Says exactly what "held-out" means for these figures. */
-  heldOut: { kind: 'holdout'; testRows: number; trainRows: number; description: string };
-  rows: CompressionRow[];
+export interface CompressionProgress {
+  phase: 'loading' | 'splitting' | 'training' | 'scoring';
 }
+
+/** One variant: sizes of the stored final model in that form, metric of the holdout model. */
+export interface CompressionReportRow {
+  variant: Variant;
+  /** weights.bin of the stored final model in this form, and deflated as in the zip. */
+  weightBytes: number;
+  zippedBytes: number;
+  /** float32 bytes / weightBytes. */
+  ratio: number;
+  /** The held-out metric of the holdout model stored this way. */
+  value: number;
+  /** (float32 value - this value) x 100: points lost. Positive = worse. */
+  drop: number;
+  /** The guard: drop > limit. */
+  flagged: boolean;
+  sparsity?: number;
+  fineTuned?: boolean;
+}
+
+/** The compression table (issue 6): size vs held-out metric per variant, and the guard's words. */
+export interface CompressionReport {
+  modelId: string;
+  metric: 'accuracy' | 'r2';
+  limit: number;
+  /**
+   * What "held-out" means here: a holdout this API computes (a seeded, stratified for classifiers,
+   * 20% of the model's dataset; the recipe, sampler and model refitted on the other 80%), because
+   * a stored run keeps only its out-of-fold predictions, not fold models to compress.
+   */
+  heldOut: {
+    kind: 'holdout';
+    testRows: number;
+    trainRows: number;
+    stratified: boolean;
+    seed: number;
+    description: string;
+  };
+  rows: CompressionReportRow[];
+  warnings: string[];
+}
+
+/** Share of the model's dataset held out for the compression table. */
+export const COMPRESSION_HOLDOUT = 0.2;
 
 /** Rows per predictor call: bounds memory and lets progress and cancel through. */
 export const PREDICT_CHUNK_ROWS = 20_000;
@@ -887,7 +932,140 @@ export function createBundleApi(deps: BundleApiDeps) {
       }
     },
 
-    /** Asks a running prediction job to stop between chunks. */
+    /**
+     * The compression table of a stored final model: for none (float32) / float16 / uint8 /
+     * pruned, the size of its weights as a bundle would store them, and the held-out metric of a
+     * model trained the same way (recipe, sampler, model, seed) on 80% of its dataset and scored
+     * on the other 20% in that form (decoded by stock tfjs), with the guard's warnings at `limit`.
+     */
+    async compressionTable(
+      modelId: string,
+      options: CompressionOptions = {},
+      onProgress?: (p: CompressionProgress) => unknown,
+    ): Promise<CompressionReport> {
+      const progress = quietly(onProgress);
+      const jobId = options.jobId;
+      const isCancelled = () => jobId !== undefined && cancelledJobs.has(jobId);
+      const check = async () => {
+        await yieldToEventLoop();
+        if (isCancelled()) {
+          throw new BenchtopError('cancelled', 'The compression table was cancelled.');
+        }
+      };
+      let final: Awaited<ReturnType<typeof trainFinal>> | null = null;
+      try {
+        const limit = options.limit ?? 1;
+        if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0) {
+          throw new BenchtopError(
+            'invalid-argument',
+            `The limit is the largest acceptable drop in points (0 or more); ${String(limit)} is not one.`,
+          );
+        }
+        progress({ phase: 'loading' });
+        const { record, artifacts } = await loadModel(modelId);
+        const { meta, frame } = await trainingData(record);
+        await check();
+        progress({ phase: 'splitting' });
+        const seed = record.recipe.seed;
+        const target = findColumn(frame, record.target);
+        if (!target) {
+          throw new BenchtopError(
+            'invalid-argument',
+            `The dataset “${meta.name}” has no column '${record.target}' (the model's target) any more.`,
+            { column: record.target },
+          );
+        }
+        let stratified = false;
+        let fold: ReturnType<typeof holdout> | null = null;
+        if (record.task === 'classification') {
+          try {
+            const mapping = labelMapping(target);
+            fold = holdout(
+              frame.rows,
+              COMPRESSION_HOLDOUT,
+              createRng(seed),
+              encodeTarget(target, mapping),
+              mapping.labels,
+            );
+            stratified = true;
+          } catch (err) {
+            // A class too small to appear on both sides: an unstratified holdout still scores.
+            if (!(err instanceof BenchtopError) || err.code === 'internal') throw err;
+          }
+        }
+        fold ??= holdout(frame.rows, COMPRESSION_HOLDOUT, createRng(seed));
+        const train = takeRows(frame, fold.train);
+        const test = takeRows(frame, fold.test);
+        await check();
+        progress({ phase: 'training' });
+        final = await trainFinal(deps.tf, train, record.recipe, {
+          ...(record.positive !== null ? { positive: record.positive } : {}),
+          isCancelled,
+        });
+        await check();
+        progress({ phase: 'scoring' });
+        const heldOut = preparedRows(final, test);
+        const sparsity = options.sparsity ?? 0.5;
+        const fineTune = options.fineTune ?? true;
+        const table = await compressionTable(deps.tf, final.model, heldOut, {
+          limit,
+          sparsity,
+          ...(fineTune
+            ? {
+                fineTune: {
+                  ...preparedRows(final, train),
+                  ...(final.labels ? { classes: final.labels.labels.length } : {}),
+                },
+                fineTuneOptions: { epochs: 3, seed },
+              }
+            : {}),
+        });
+        // Sizes are those of the stored final model (what an export writes), not the holdout's.
+        const forms: Record<Variant, ModelArtifacts> = {
+          none: artifacts,
+          float16: quantizeArtifacts(artifacts, 'float16'),
+          uint8: quantizeArtifacts(artifacts, 'uint8'),
+          pruned: pruneArtifacts(artifacts, sparsity).artifacts,
+        };
+        const float32 = artifacts.weightData.byteLength;
+        const rows = table.rows.map((r): CompressionReportRow => {
+          const data = new Uint8Array(forms[r.variant].weightData);
+          return {
+            variant: r.variant,
+            weightBytes: data.byteLength,
+            zippedBytes: deflateSync(data, { level: 6 }).length,
+            ratio: float32 / data.byteLength,
+            value: r.value,
+            drop: r.drop,
+            flagged: r.flagged,
+            ...(r.sparsity !== undefined ? { sparsity: r.sparsity } : {}),
+            ...(r.fineTuned !== undefined ? { fineTuned: r.fineTuned } : {}),
+          };
+        });
+        return {
+          modelId,
+          metric: record.task === 'classification' ? 'accuracy' : 'r2',
+          limit,
+          heldOut: {
+            kind: 'holdout',
+            testRows: heldOut.rows,
+            trainRows: train.rows,
+            stratified,
+            seed,
+            description: `A${stratified ? ' stratified' : 'n'} holdout of ${plural(heldOut.rows, 'row')} (${Math.round(COMPRESSION_HOLDOUT * 100)}% of “${meta.name}”, seed ${seed}); the recipe, sampler and model were refitted on the other ${plural(train.rows, 'row')} and scored on it in each form. Sizes are the stored final model's.`,
+          },
+          rows,
+          warnings: table.warnings,
+        };
+      } catch (err) {
+        throw toBenchtopError(err, 'Could not compute the compression table').toJSON();
+      } finally {
+        final?.model.dispose();
+        if (jobId !== undefined) cancelledJobs.delete(jobId);
+      }
+    },
+
+    /** Asks a running prediction (or compression-table) job to stop at its next check. */
     cancelBundleJob(jobId: string): void {
       cancelledJobs.add(jobId);
     },

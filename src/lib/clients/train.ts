@@ -4,8 +4,10 @@
 // come from the API module.
 import * as Comlink from 'comlink';
 import type { TrainApi } from '../../core/api/train-api';
+import type { BundleApi } from '../../core/api/bundle-api';
 
-export type TrainClient = Comlink.Remote<TrainApi>;
+/** The train worker exposes the train API and the bundle API (export / import / predict) merged. */
+export type TrainClient = Comlink.Remote<TrainApi & BundleApi>;
 
 export interface TrainClientHandle {
   /** Resolves with the API once the worker has chosen its backend. */
@@ -30,7 +32,7 @@ export function createTrainClient(onCrash?: (message: string) => void): TrainCli
       const data = event.data as { type?: string; message?: string } | null;
       if (data?.type === 'benchtop-train-ready') {
         worker.removeEventListener('message', onMessage);
-        api = Comlink.wrap<TrainApi>(worker);
+        api = Comlink.wrap<TrainApi & BundleApi>(worker);
         resolve(api);
       } else if (data?.type === 'benchtop-train-failed') {
         worker.removeEventListener('message', onMessage);
