@@ -5,8 +5,8 @@
 //                  [{value}] for regression; "warnings" lists ignored columns / unseen categories.
 // Invalid JSON, a missing `rows`, missing or wrongly typed columns: 400 with {"error": message}.
 // A body over --max-body (default 10 MB): 413 as soon as that is known (the Content-Length, or the
-// bytes counted so far), without buffering the rest, and the connection is closed; the server
-// keeps serving. Other paths 404, other methods 405. One log line per request. SIGTERM / SIGINT:
+// bytes counted so far); the rest is discarded as it arrives, never buffered (see discardRest), and
+// the server keeps serving. Other paths 404, other methods 405. One log line per request. SIGTERM / SIGINT:
 // stop accepting, finish the requests in flight, exit 0 (what Kubernetes expects).
 //
 // Concurrency: requests waiting for the model are batched (all rows that arrived in one turn of
@@ -232,6 +232,24 @@ function tooLarge(limit: number, declared: number | null): HttpError {
   );
 }
 
+/** How long a refused body may keep arriving (discarded, never stored) before the socket is cut. */
+const LINGER_MS = 5000;
+
+/**
+ * After a 413: the rest of the body is discarded as it arrives (nothing is stored), as nginx's
+ * lingering close does. Closing at once with unread bytes makes the kernel send a reset that can
+ * destroy the 413 before the client reads it (measured here with a chunked 50 MB body). A body
+ * still arriving after LINGER_MS has its connection cut.
+ */
+function discardRest(req: IncomingMessage): void {
+  if (req.complete) return;
+  const guard = setTimeout(() => req.socket.destroy(), LINGER_MS);
+  guard.unref();
+  req.on('end', () => clearTimeout(guard));
+  req.on('close', () => clearTimeout(guard));
+  req.resume();
+}
+
 /** {"rows": [...]} from the body text, or a 400 saying what is wrong and what to send. */
 function parseRequest(text: string, example: string): Record<string, unknown>[] {
   let body: unknown;
@@ -390,8 +408,7 @@ export async function startServer(
           if (err.status === 405) {
             headers.allow = (req.url ?? '').startsWith('/health') ? 'GET, HEAD' : 'POST';
           }
-          // 413: the rest of the body is not read; closing the connection discards it.
-          if (err.status === 413) headers.connection = 'close';
+          if (err.status === 413) discardRest(req);
           if (!res.headersSent) send(res, err.status, { error: err.message }, headers);
           finish(err.status, err.message.slice(0, 120));
           return;

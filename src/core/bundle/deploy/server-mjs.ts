@@ -221,6 +221,18 @@ function readBody(req) {
   });
 }
 
+// After a 413 the rest of the body is discarded as it arrives (never stored): closing with unread
+// bytes would make the kernel reset the connection, which can destroy the 413 before the client
+// reads it. A body still arriving after 5 s has its connection cut.
+function discardRest(req) {
+  if (req.complete) return;
+  const guard = setTimeout(() => req.socket.destroy(), 5000);
+  guard.unref();
+  req.on('end', () => clearTimeout(guard));
+  req.on('close', () => clearTimeout(guard));
+  req.resume();
+}
+
 function parseRequest(text) {
   let body;
   try {
@@ -312,7 +324,7 @@ const server = createServer((req, res) => {
       if (err instanceof HttpError) {
         const headers = {};
         if (err.status === 405) headers.allow = (req.url || '').startsWith('/health') ? 'GET, HEAD' : 'POST';
-        if (err.status === 413) headers.connection = 'close';
+        if (err.status === 413) discardRest(req);
         if (!res.headersSent) send(res, err.status, { error: err.message }, headers);
         finish(err.status, err.message.slice(0, 120));
         return;
