@@ -62,18 +62,25 @@ export function toMatrix(
   const n = options.rows ? options.rows.length : frame.rows;
   const cols = numeric.length;
   const X = new Float32Array(n * cols);
-  // Row by row, so X is written in order while the columns are read as parallel streams (a
-  // column-at-a-time fill writes with a stride of `cols` and misses the cache on every value).
-  const values = numeric.map((c) => c.values);
+  // Column by column with one finiteness flag (x − x is NaN for NaN and ±Infinity, else 0): the
+  // column that is wrong is looked for only when something is (measured faster than row by row,
+  // which reads 30 arrays per row).
   const pick = options.rows;
   let finite = true;
-  for (let i = 0, o = 0; i < n; i++, o += cols) {
-    const r = pick ? pick[i] : i;
-    for (let j = 0; j < cols; j++) {
-      const x = values[j][r];
-      // x − x is NaN for NaN and ±Infinity, 0 otherwise.
-      if (x - x !== 0) finite = false;
-      X[o + j] = x;
+  for (let j = 0; j < cols; j++) {
+    const v = numeric[j].values;
+    if (pick) {
+      for (let i = 0, o = j; i < n; i++, o += cols) {
+        const x = v[pick[i]];
+        if (x - x !== 0) finite = false;
+        X[o] = x;
+      }
+    } else {
+      for (let i = 0, o = j; i < n; i++, o += cols) {
+        const x = v[i];
+        if (x - x !== 0) finite = false;
+        X[o] = x;
+      }
     }
   }
   if (!finite) refuseNonFinite(numeric, n, pick);
