@@ -20,7 +20,7 @@ export function embedHtml(manifest: DeployManifest): string {
 <!--
   Benchtop model embed: predicts one row in this page, in the browser (nothing is sent anywhere).
   Serve the unzipped bundle with any static web server and open deploy/embed.html; to use it in
-  another page, copy the <div id="benchtop-embed"> and the <script type="module"> below, and set
+  another page, copy the benchtop-embed div and the module script below, and set
   BUNDLE_URL to where the bundle's files are served. Other scripts can call
   window.benchtopPredict({column: value, ...}) once the page has loaded.
 
