@@ -52,7 +52,10 @@ async function stockModel(bundle: Bundle): Promise<tfl.LayersModel> {
     load: async () => ({
       modelTopology: modelJson.modelTopology,
       weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
-      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      weightData: bytes.buffer.slice(
+        bytes.byteOffset,
+        bytes.byteOffset + bytes.byteLength,
+      ) as ArrayBuffer,
     }),
   };
   return tfl.loadLayersModel(handler);
