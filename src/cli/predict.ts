@@ -68,6 +68,10 @@ export interface PredictOutput {
   extraColumns: string[];
   unknownCategories: InputReport['unknownCategories'];
   missingValues: InputReport['missingValues'];
+  /** Values the reader could not parse as their column's kind (read as missing), per column. */
+  strayValues: { column: string; count: number; examples: { line: number; value: string }[] }[];
+  /** The reader's notes (ragged rows left out, renamed headers, decimal commas...). */
+  notes: string[];
   /** Classification: rows per predicted label. Regression: the predictions' mean, min and max. */
   predicted: Record<string, number>;
   backend: string;
@@ -215,6 +219,19 @@ export async function predict(
       extraColumns: report.extraColumns,
       unknownCategories: report.unknownCategories,
       missingValues: report.missingValues,
+      strayValues: Object.entries(result.report.strayValues).map(([column, v]) => ({
+        column,
+        count: v.count,
+        examples: v.examples.slice(0, 5).map((e) => ({ line: e.line, value: e.value })),
+      })),
+      notes: [
+        ...(result.report.raggedRows.count > 0
+          ? [
+              `${result.report.raggedRows.count} rows have a different number of fields than the header and were left out (first at line ${result.report.raggedRows.lines[0]})`,
+            ]
+          : []),
+        ...result.report.notes,
+      ],
       predicted: summary(predictions, predictor.labels),
       backend: tf.getBackend(),
       seconds: (now() - started) / 1000,
@@ -255,6 +272,13 @@ export function renderPredict(o: PredictOutput): string {
       `note: '${u.column}' has values never seen in training (${quoted(u.values, 5)}) in ${u.rows} rows; they are encoded as the model's steps encode unknown values`,
     );
   }
+  for (const s of o.strayValues) {
+    const shown = s.examples.map((e) => `line ${e.line}: "${e.value}"`).join(', ');
+    lines.push(
+      `note: '${s.column}' has ${s.count} ${s.count === 1 ? 'value that does' : 'values that do'} not fit its kind (${shown}), read as missing`,
+    );
+  }
+  for (const n of o.notes) lines.push(`note: ${n}`);
   for (const m of o.missingValues) {
     lines.push(
       `note: '${m.column}' is missing in ${m.rows} rows; filled as in training where the steps do`,
