@@ -1,12 +1,14 @@
 // Logistic regression's two L-BFGS engines on real data (vega-datasets penguins: Gentoo-or-not and
 // the three species), with uneven sample weights: the float64 objective (src/core/models/
-// logistic-loss.ts) equals the tfjs one it replaces on wasm / cpu, its gradient is the derivative
-// of its loss (central differences), and a fit with either engine reaches the same coefficients;
-// the backend decides the engine.
+// logistic-loss.ts) equals the tfjs one it replaces on wasm / cpu, with or without its WebAssembly
+// SIMD products (checked against plain loops on their own too), its gradient is the derivative of
+// its loss (central differences), and a fit with either engine reaches the same coefficients; the
+// backend decides the engine.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf, TrainingData } from '../../src/core/models';
 import { checkTrainingData } from '../../src/core/models/data';
 import { logisticObjective } from '../../src/core/models/logistic-loss';
+import { simdKernel } from '../../src/core/models/logistic-simd';
 import { fitLbfgs, logregEngine, type LogregEngine } from '../../src/core/models/logreg';
 import { nodeTf } from '../../src/core/models/node-tf';
 import { createRng } from '../../src/core/rng';
@@ -81,6 +83,31 @@ describe.each(cases)('%s', (_, raw) => {
     for (let i = 0; i < n; i++) expect(Math.abs(ours.g[i] - g[i])).toBeLessThan(1e-4 * scale);
   });
 
+  it('gives the same numbers with and without the WebAssembly SIMD products', () => {
+    // Node has WebAssembly SIMD: the default objective above runs the SIMD module.
+    expect(simdKernel(data.X, data.rows, data.cols, units)).not.toBeNull();
+    const plain = logisticObjective(
+      {
+        X: data.X,
+        rows: data.rows,
+        cols: data.cols,
+        y: data.y as Int32Array,
+        weights,
+        classes: data.classes,
+        C: 0.7,
+      },
+      { simd: false },
+    );
+    for (const theta of [new Float64Array(n), somewhere(n)]) {
+      const a = objective(theta);
+      const b = plain(theta);
+      expect(Math.abs(a.f - b.f)).toBeLessThan(1e-12 * b.f);
+      for (let i = 0; i < n; i++) {
+        expect(Math.abs(a.g[i] - b.g[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(b.g[i])));
+      }
+    }
+  });
+
   it('has the derivative of its loss as gradient (central differences in float64)', () => {
     const theta = somewhere(n);
     const { g } = objective(theta);
@@ -114,6 +141,46 @@ describe.each(cases)('%s', (_, raw) => {
     const scale = Math.max(...all.map(Math.abs));
     for (let i = 0; i < all.length; i++) {
       expect(Math.abs(all[i] - other[i])).toBeLessThan(1e-3 * scale);
+    }
+  });
+});
+
+describe('the SIMD products (logistic-simd.ts)', () => {
+  it('match plain loops for odd and even column counts, one to five outputs', () => {
+    const rng = createRng(5);
+    for (const [rows, cols, k] of [
+      [1, 1, 1],
+      [7, 3, 1],
+      [50, 4, 3],
+      [33, 5, 5],
+      [200, 30, 1],
+    ]) {
+      const X = Float32Array.from({ length: rows * cols }, () => 4 * rng() - 2);
+      const kernel = simdKernel(X, rows, cols, k)!;
+      const theta = Float64Array.from({ length: cols * k + k }, () => rng() - 0.5);
+      const z = Float64Array.from(kernel.forward(theta));
+      for (let i = 0; i < rows; i++) {
+        for (let q = 0; q < k; q++) {
+          let want = theta[cols * k + q];
+          for (let j = 0; j < cols; j++) want += X[i * cols + j] * theta[j * k + q];
+          expect(z[i * k + q]).toBeCloseTo(want, 12);
+        }
+      }
+      // backward: gradient of Σ r · z for residuals r written over the logits.
+      const r = Float64Array.from({ length: rows * k }, () => rng() - 0.5);
+      kernel.z.set(r);
+      const g = new Float64Array(cols * k + k);
+      kernel.backward(g);
+      for (let q = 0; q < k; q++) {
+        let bias = 0;
+        for (let i = 0; i < rows; i++) bias += r[i * k + q];
+        expect(g[cols * k + q]).toBeCloseTo(bias, 12);
+        for (let j = 0; j < cols; j++) {
+          let want = 0;
+          for (let i = 0; i < rows; i++) want += r[i * k + q] * X[i * cols + j];
+          expect(g[j * k + q]).toBeCloseTo(want, 12);
+        }
+      }
     }
   });
 });

@@ -7,6 +7,7 @@
 // where scikit-learn's does instead of failing line searches in the noise. The features stay the
 // float32 matrix the model is given (each value widens to a double as it is read: no copy).
 import type { Evaluation } from './lbfgs';
+import { simdKernel, type SimdKernel } from './logistic-simd';
 
 export interface LogisticProblem {
   /** rows × cols, row-major. */
@@ -27,8 +28,88 @@ export interface LogisticProblem {
  * Loss and gradient at theta = [kernel (cols × units, row-major), bias (units)], units = 1 for two
  * classes, else `classes`. The returned gradient is a fresh array.
  */
-export function logisticObjective(p: LogisticProblem): (theta: Float64Array) => Evaluation {
+export function logisticObjective(
+  p: LogisticProblem,
+  options: { simd?: boolean } = {},
+): (theta: Float64Array) => Evaluation {
+  const kernel =
+    options.simd === false
+      ? null
+      : simdKernel(p.X, p.rows, p.cols, p.classes === 2 ? 1 : p.classes);
+  if (kernel) return p.classes === 2 ? binarySimd(p, kernel) : multinomialSimd(p, kernel);
   return p.classes === 2 ? binary(p) : multinomial(p);
+}
+
+/** ½‖kernel‖²/C into f and g (the bias, the last `units` entries, is not penalised). */
+function addPenalty(theta: Float64Array, g: Float64Array, nk: number, C: number): number {
+  let norm = 0;
+  for (let j = 0; j < nk; j++) {
+    norm += theta[j] * theta[j];
+    g[j] += theta[j] / C;
+  }
+  return (0.5 * norm) / C;
+}
+
+/** Binary with the SIMD products: logits, then loss and residual per row, then the gradient. */
+function binarySimd({ rows, cols, y, weights, C }: LogisticProblem, kernel: SimdKernel) {
+  return (theta: Float64Array): Evaluation => {
+    const z = kernel.forward(theta);
+    let f = 0;
+    for (let i = 0; i < rows; i++) {
+      const wi = weights[i];
+      const zi = z[i];
+      let loss: number;
+      let prob: number;
+      if (zi > 0) {
+        const e = Math.exp(-zi);
+        loss = zi + Math.log1p(e);
+        prob = 1 / (1 + e);
+      } else {
+        const e = Math.exp(zi);
+        loss = Math.log1p(e);
+        prob = e / (1 + e);
+      }
+      const yi = y[i];
+      if (yi === 1) loss -= zi;
+      // A weight of 0 contributes nothing (and no 0 × Infinity).
+      f += wi === 0 ? 0 : wi * loss;
+      z[i] = wi * (prob - yi);
+    }
+    const g = new Float64Array(cols + 1);
+    kernel.backward(g);
+    return { f: f + addPenalty(theta, g, cols, C), g };
+  };
+}
+
+/** Multinomial with the SIMD products. */
+function multinomialSimd(
+  { rows, cols, y, weights, classes: k, C }: LogisticProblem,
+  kernel: SimdKernel,
+) {
+  const nk = cols * k;
+  return (theta: Float64Array): Evaluation => {
+    const z = kernel.forward(theta);
+    let f = 0;
+    for (let i = 0, o = 0; i < rows; i++, o += k) {
+      const wi = weights[i];
+      const yi = y[i];
+      let max = z[o];
+      for (let q = 1; q < k; q++) if (z[o + q] > max) max = z[o + q];
+      const zy = z[o + yi] - max;
+      let sum = 0;
+      for (let q = 0; q < k; q++) {
+        const e = Math.exp(z[o + q] - max);
+        z[o + q] = e;
+        sum += e;
+      }
+      f += wi === 0 ? 0 : wi * (Math.log(sum) - zy);
+      for (let q = 0; q < k; q++) z[o + q] = (wi * z[o + q]) / sum;
+      z[o + yi] -= wi;
+    }
+    const g = new Float64Array(nk + k);
+    kernel.backward(g);
+    return { f: f + addPenalty(theta, g, nk, C), g };
+  };
 }
 
 /**
