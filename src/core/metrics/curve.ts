@@ -29,26 +29,37 @@ export function binaryClfCurve(truth: ArrayLike<number>, scores: ArrayLike<numbe
       );
     }
   }
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => scores[b] - scores[a]);
-  const fps: number[] = [];
-  const tps: number[] = [];
-  const thresholds: number[] = [];
+  // Two native numeric sorts (all scores, positives' scores) instead of sorting row indices with a
+  // comparator, which calls back into JS n·log n times (~10x slower on 100k rows): at each distinct
+  // score the rows at or above it come from the first sort, the positives among them from the
+  // second. Same counts, ties still one step.
+  const all = Float64Array.from(scores as ArrayLike<number>).sort();
+  let positives = 0;
+  for (let i = 0; i < n; i++) if (truth[i]) positives++;
+  const pos = new Float64Array(positives);
+  for (let i = 0, k = 0; i < n; i++) if (truth[i]) pos[k++] = scores[i];
+  pos.sort();
+  const fps = new Float64Array(n);
+  const tps = new Float64Array(n);
+  const thresholds = new Float64Array(n);
+  let steps = 0;
+  let p = positives - 1;
   let tp = 0;
-  for (let j = 0; j < n; j++) {
-    const i = order[j];
-    tp += truth[i] ? 1 : 0;
-    if (j === n - 1 || scores[order[j + 1]] !== scores[i]) {
-      tps.push(tp);
-      fps.push(j + 1 - tp);
-      thresholds.push(scores[i]);
+  for (let j = n - 1; j >= 0; j--) {
+    const s = all[j];
+    if (j > 0 && all[j - 1] === s) continue; // not yet the last (lowest) row of this score
+    while (p >= 0 && pos[p] >= s) {
+      tp++;
+      p--;
     }
+    tps[steps] = tp;
+    fps[steps] = n - j - tp;
+    thresholds[steps++] = s;
   }
   return {
-    fps: Float64Array.from(fps),
-    tps: Float64Array.from(tps),
-    thresholds: Float64Array.from(thresholds),
+    fps: fps.slice(0, steps),
+    tps: tps.slice(0, steps),
+    thresholds: thresholds.slice(0, steps),
   };
 }
 
