@@ -323,5 +323,24 @@ if (want('compress')) {
 }
 // ---- end compress -------------------------------------------------------------------------------
 
+// ---- serve ------------------------------------------------------------------------------------
+if (want('serve')) {
+  const { benchServe } = await import('./serve');
+  console.log(
+    '\n# benchtop serve vs a bare node:http handler (fixed JSON), same run: autocannon, 50 connections, single-row POST /predict, 10 s each',
+  );
+  const s = await benchServe(10);
+  for (const r of [s.bare, s.batched, s.unbatched]) {
+    console.log(
+      `  ${r.name.padEnd(28)} ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`,
+    );
+  }
+  console.log(
+    `  ratio to the bare handler: throughput ${s.throughputRatio.toFixed(2)}x, p99 ${s.p99Ratio.toFixed(2)}x (batching off: ${s.unbatchedThroughputRatio.toFixed(2)}x, ${s.unbatchedP99Ratio.toFixed(2)}x)`,
+  );
+  figures.serve = s;
+}
+// ---- end serve ----------------------------------------------------------------------------------
+
 writeFileSync('bench/results/latest.json', JSON.stringify(figures, null, 2));
 console.log('\nwritten: bench/results/latest.json');
