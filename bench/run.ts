@@ -298,6 +298,7 @@ if (want('cv')) {
   );
   if (c.ratio !== null) {
     console.log(`  ratio (benchtop / scikit-learn): ${c.ratio.toFixed(2)}x   (target <= 2x)`);
+    console.log(`  CPU-time ratio (median of rounds): ${c.cpuRatio!.toFixed(2)}x`);
     console.log(`  accuracy gap: ${(c.accuracyGap! * 100).toFixed(2)} points   (target <= 1)`);
   }
   figures.cv = c;
