@@ -83,7 +83,8 @@ let client: TrainClientHandle | null = null;
 // eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not reactive state
 const crashListeners = new Set<(message: string) => void>();
 
-function trainClient(): TrainClientHandle {
+/** The page's one train worker (tfjs and its backend set up once), shared with the bundle state. */
+export function trainClient(): TrainClientHandle {
   client ??= createTrainClient((message) => {
     client?.terminate();
     client = null;
