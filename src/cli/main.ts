@@ -225,6 +225,7 @@ async function resampleCommand(args: string[], io: CliIO): Promise<number> {
     ratio: { type: 'string' },
     seed: { type: 'string' },
     recipe: { type: 'string' },
+    backend: { type: 'string' },
     json: { type: 'boolean', default: false },
     delimiter: { type: 'string' },
     encoding: { type: 'string' },

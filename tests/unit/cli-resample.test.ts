@@ -190,6 +190,33 @@ describe('benchtop resample', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('--backend js and --backend wasm write the same rows; an unknown backend is a usage error', async () => {
+    const dir = tmp();
+    const args = (backend: string, out: string) => [
+      'resample',
+      WEATHER,
+      '--target',
+      'weather',
+      '--recipe',
+      recipeFile(dir),
+      '--backend',
+      backend,
+      '--out',
+      out,
+      '--json',
+    ];
+    const js = oneJson(await run(args('js', join(dir, 'js.csv'))));
+    const wasm = oneJson(await run(args('wasm', join(dir, 'wasm.csv'))));
+    expect(js.backend).toBe('js');
+    expect(readFileSync(join(dir, 'js.csv'), 'utf8')).toBe(
+      readFileSync(join(dir, 'wasm.csv'), 'utf8'),
+    );
+    expect(wasm.rowsOut).toBe(js.rowsOut);
+    const bad = await run(args('gpu', join(dir, 'gpu.csv')));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--backend must be one of wasm, cpu, js');
+  });
+
   it('Tomek links after the recipe remove rows of the larger classes only', async () => {
     const dir = tmp();
     const out = join(dir, 'tomek.csv');
