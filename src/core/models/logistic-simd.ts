@@ -343,9 +343,11 @@ export function simdKernel(
   const zBytes = align(rows * k * 8);
   const total = xBytes + 2 * tBytes + zBytes;
   if (total > 2 ** 31) return null; // beyond what an i32 address reaches
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(total / 65536) });
+  let memory: WebAssembly.Memory;
   let exports: { forward: Kernel; backward: Kernel };
   try {
+    // Out of memory here (a RangeError) leaves the TypeScript loops, which need no copy of X.
+    memory = new WebAssembly.Memory({ initial: Math.ceil(total / 65536) });
     const instance = new WebAssembly.Instance(module, { m: { memory } });
     exports = instance.exports as unknown as { forward: Kernel; backward: Kernel };
   } catch {
