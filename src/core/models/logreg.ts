@@ -67,7 +67,7 @@ export const logreg = defineModel<Params>({
     tol: {
       type: 'number',
       label: 'L-BFGS tolerance',
-      help: 'Stops when the largest gradient entry, divided by the total sample weight, is below this.',
+      help: 'Stops when the largest gradient entry, divided by the total sample weight, is below this (on the wasm and cpu backends also when an iteration lowers the loss by less than 2.2e-9 of itself, as scikit-learn’s lbfgs).',
       min: 0,
       exclusive: true,
     },
