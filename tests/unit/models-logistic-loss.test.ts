@@ -185,6 +185,42 @@ describe('the SIMD products (logistic-simd.ts)', () => {
   });
 });
 
+describe('the SIMD memory between fits', () => {
+  /** Logits of X (rows × cols) for theta, in plain loops. */
+  const logits = (X: Float32Array, rows: number, cols: number, theta: Float64Array) =>
+    Float64Array.from({ length: rows }, (_, i) => {
+      let z = theta[cols];
+      for (let j = 0; j < cols; j++) z += X[i * cols + j] * theta[j];
+      return z;
+    });
+
+  it('is never shared by two live kernels, and a released one serves the next fit', () => {
+    // The first fit has six columns, the next ones five: the SIMD layout pads a row of five to
+    // six, and a reused memory's padding must not hold the first fit's values.
+    const rng = createRng(13);
+    const make = (rows: number, cols: number) =>
+      Float32Array.from({ length: rows * cols }, () => 2 * rng() - 1);
+    const theta6 = Float64Array.from({ length: 7 }, () => rng() - 0.5);
+    const theta5 = theta6.subarray(1);
+    const X1 = make(400, 6);
+    const X2 = make(300, 5);
+    const X3 = make(200, 5);
+    const a = simdKernel(X1, 400, 6, 1)!;
+    const b = simdKernel(X2, 300, 5, 1)!; // a is in use: b gets its own memory
+    const close = (got: Float64Array, want: Float64Array) =>
+      want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 12));
+    close(a.forward(theta6), logits(X1, 400, 6, theta6));
+    close(b.forward(theta5), logits(X2, 300, 5, theta5));
+    a.release();
+    a.release(); // twice is harmless
+    const c = simdKernel(X3, 200, 5, 1)!; // may reuse a's memory: must hold X3 now
+    close(c.forward(theta5), logits(X3, 200, 5, theta5));
+    close(b.forward(theta5), logits(X2, 300, 5, theta5));
+    b.release();
+    c.release();
+  });
+});
+
 describe('logregEngine', () => {
   it('computes in float64 on the CPU backends and with tfjs ops on the GPU ones', () => {
     expect(logregEngine('wasm')).toBe('float64');

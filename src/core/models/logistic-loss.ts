@@ -31,14 +31,20 @@ export interface LogisticProblem {
 export function logisticObjective(
   p: LogisticProblem,
   options: { simd?: boolean } = {},
-): (theta: Float64Array) => Evaluation {
+): LogisticObjective {
   const kernel =
     options.simd === false
       ? null
       : simdKernel(p.X, p.rows, p.cols, p.classes === 2 ? 1 : p.classes);
-  if (kernel) return p.classes === 2 ? binarySimd(p, kernel) : multinomialSimd(p, kernel);
-  return p.classes === 2 ? binary(p) : multinomial(p);
+  if (kernel) {
+    const evaluate = p.classes === 2 ? binarySimd(p, kernel) : multinomialSimd(p, kernel);
+    return Object.assign(evaluate, { release: () => kernel.release() });
+  }
+  return Object.assign(p.classes === 2 ? binary(p) : multinomial(p), { release() {} });
 }
+
+/** Loss and gradient at theta; release() when the fit is over (frees the SIMD memory for reuse). */
+export type LogisticObjective = ((theta: Float64Array) => Evaluation) & { release(): void };
 
 /** ½‖kernel‖²/C into f and g (the bias, the last `units` entries, is not penalised). */
 function addPenalty(theta: Float64Array, g: Float64Array, nk: number, C: number): number {

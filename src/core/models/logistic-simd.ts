@@ -322,6 +322,45 @@ export interface SimdKernel {
    * residuals before backward().
    */
   readonly z: Float64Array;
+  /** The fit is over: the memory may serve the next one (the kernel must not be used after). */
+  release(): void;
+}
+
+interface Instance {
+  memory: WebAssembly.Memory;
+  exports: { forward: Kernel; backward: Kernel };
+}
+
+/**
+ * One released instance is kept for the next fit (cross-validation fits one model per fold):
+ * allocating and dropping a fresh memory of X's size per fit makes V8 run full garbage collections
+ * for the external memory. Only memories up to SPARE_LIMIT are kept, so a large fit does not pin
+ * its copy of X for the life of the worker; a kernel in use is never the spare, so fits that
+ * interleave (async) never share one.
+ */
+const SPARE_LIMIT = 48 * 2 ** 20;
+let spare: Instance | null = null;
+
+function takeInstance(module: WebAssembly.Module, bytes: number): Instance | null {
+  if (spare && spare.memory.buffer.byteLength >= bytes) {
+    const kept = spare;
+    spare = null;
+    return kept;
+  }
+  try {
+    // Out of memory here (a RangeError) leaves the TypeScript loops, which need no copy of X.
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    const instance = new WebAssembly.Instance(module, { m: { memory } });
+    return { memory, exports: instance.exports as unknown as Instance['exports'] };
+  } catch {
+    return null;
+  }
+}
+
+function keepInstance(instance: Instance): void {
+  const size = instance.memory.buffer.byteLength;
+  if (size > SPARE_LIMIT) return;
+  if (!spare || spare.memory.buffer.byteLength < size) spare = instance;
 }
 
 /**
@@ -343,29 +382,35 @@ export function simdKernel(
   const zBytes = align(rows * k * 8);
   const total = xBytes + 2 * tBytes + zBytes;
   if (total > 2 ** 31) return null; // beyond what an i32 address reaches
-  let memory: WebAssembly.Memory;
-  let exports: { forward: Kernel; backward: Kernel };
-  try {
-    // Out of memory here (a RangeError) leaves the TypeScript loops, which need no copy of X.
-    memory = new WebAssembly.Memory({ initial: Math.ceil(total / 65536) });
-    const instance = new WebAssembly.Instance(module, { m: { memory } });
-    exports = instance.exports as unknown as { forward: Kernel; backward: Kernel };
-  } catch {
-    return null;
-  }
+  const instance = takeInstance(module, total);
+  if (!instance) return null;
+  const { memory, exports } = instance;
   const buffer = memory.buffer;
   const x = new Float32Array(buffer, 0, rows * cols2);
   if (cols2 === cols) x.set(X);
-  else for (let i = 0; i < rows; i++) x.set(X.subarray(i * cols, (i + 1) * cols), i * cols2);
+  else {
+    // The padding column is 0 in X and in Θᵀ (a reused memory holds the last fit's values).
+    for (let i = 0; i < rows; i++) {
+      x.set(X.subarray(i * cols, (i + 1) * cols), i * cols2);
+      x[i * cols2 + cols] = 0;
+    }
+  }
   const tAt = xBytes;
   const gAt = xBytes + tBytes;
   const zAt = xBytes + 2 * tBytes;
   const thetaT = new Float64Array(buffer, tAt, k * cols2);
+  thetaT.fill(0);
   const grad = new Float64Array(buffer, gAt, k * cols2);
   const z = new Float64Array(buffer, zAt, rows * k);
   const nk = cols * k;
+  let released = false;
   return {
     z,
+    release() {
+      if (released) return;
+      released = true;
+      keepInstance(instance);
+    },
     forward(theta) {
       for (let q = 0; q < k; q++) {
         for (let j = 0; j < cols; j++) thetaT[q * cols2 + j] = theta[j * k + q];

@@ -10,7 +10,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import { rowWeights, type CheckedData } from './data';
 import { buildStack, rowLoss, targetTensor, type Head } from './layers';
 import { lbfgs, type Objective } from './lbfgs';
-import { logisticObjective } from './logistic-loss';
+import { logisticObjective, type LogisticObjective } from './logistic-loss';
 import { trainingCancelled, trainMinibatch } from './minibatch';
 import { defineModel, type ModelFitContext } from './registry-types';
 import type { Tf } from './types';
@@ -216,10 +216,11 @@ export async function fitLbfgs(
   const tensors =
     engine === 'tensor' ? tensorObjective(tf, params.C, data, weights, head, k) : null;
   let objective: Objective;
+  let exact: LogisticObjective | null = null;
   if (tensors) {
     objective = tensors.objective;
   } else {
-    const exact = logisticObjective({
+    const f = logisticObjective({
       X: data.X,
       rows: data.rows,
       cols,
@@ -228,7 +229,8 @@ export async function fitLbfgs(
       classes: data.classes,
       C: params.C,
     });
-    objective = async (theta) => exact(theta);
+    exact = f;
+    objective = async (theta) => f(theta);
   }
   const breathe = macrotaskYielder();
   try {
@@ -260,6 +262,7 @@ export async function fitLbfgs(
     };
   } finally {
     tensors?.dispose();
+    exact?.release();
   }
 }
 
