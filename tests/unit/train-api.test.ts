@@ -25,9 +25,9 @@ import {
 } from '../../src/core/api/train-api';
 import { frameFromTable, findColumn } from '../../src/core/data/frame';
 import { blobSource } from '../../src/core/ingest/blob-source';
-import { toMatrix } from '../../src/core/evaluate';
+import { toMatrix, trainFinal } from '../../src/core/evaluate';
 import { nodeTf } from '../../src/core/models/node-tf';
-import type { Tf } from '../../src/core/models';
+import { saveModelArtifacts, type Tf } from '../../src/core/models';
 import { applySteps } from '../../src/core/steps';
 import { autoRecipe, recipeInput, type Recipe } from '../../src/core/recipe';
 import type { ActiveBackend } from '../../src/core/backend';
@@ -464,6 +464,14 @@ for (const make of [inProcess, overComlink]) {
         if (golden.classes[best] === target.categories[target.codes[i]]) right++;
       }
       expect(right / m.rows).toBeGreaterThan(0.8);
+
+      // The same final fit as `benchtop train` (src/core/evaluate/run.ts trainFinal): same seeds,
+      // same features, so the browser and the CLI store identical weights for one recipe.
+      const cli = await trainFinal(tf, frame, model.recipe);
+      const cliArtifacts = await saveModelArtifacts(tf, cli.model.model);
+      cli.model.dispose();
+      expect(cli.features).toEqual(model.features);
+      expect(new Uint8Array(cliArtifacts.weightData)).toEqual(new Uint8Array(bytes));
       expect(tf.memory().numTensors).toBe(before);
 
       await t.api.deleteModel(model.id);

@@ -26,9 +26,7 @@ import { findColumn, frameFromTable, isNumericColumn, type Frame } from '../data
 import {
   crossValidate as runCrossValidation,
   encodeTarget,
-  labelMapping,
   regressionTarget,
-  toMatrix,
   type CrossValidationResult,
   type CvProgress,
   type FoldModel,
@@ -36,7 +34,9 @@ import {
   type MetricSummary,
   type ModelTrainer,
   type ResampleHook,
+  samplerHook,
   type Stage,
+  trainFinal as trainFinalModel,
 } from '../evaluate';
 import { chooseThreshold, type ThresholdMetrics } from '../metrics';
 import {
@@ -51,14 +51,11 @@ import {
   type Tf,
   type TrainInfo,
 } from '../models';
-import { fitRecipe, parseRecipe, type Recipe, type Task } from '../recipe';
+import { parseRecipe, type Recipe, type Task } from '../recipe';
 import {
   describeSamplers,
-  frameClassWeights,
   getSampler,
   parseSamplerSpec,
-  resample,
-  type ClassWeightSpec,
   type SamplerInfo,
   type SamplerSpec,
 } from '../resample';
@@ -402,46 +399,31 @@ function checkModelTask(model: ModelSpec, task: Task): void {
   }
 }
 
-/**
- * The sampler stage of a run: resamples a prepared training frame, and remembers the class
- * weights it asks the model for. (A local adapter: src/core/evaluate is growing its own sampler
- * wiring; this one only relies on the ResampleHook contract every version accepts: a Frame.)
- */
-function samplerStage(
-  sampler: SamplerSpec | null,
-  task: Task,
-  isCancelled: () => boolean,
-): {
-  run?: (frame: Frame, target: string, seed: number) => Promise<Frame>;
-  weightsFor: (classNames: readonly string[]) => number[] | null;
-} {
-  if (!sampler) return { weightsFor: () => null };
-  if (task !== 'classification') {
-    throw new BenchtopError(
-      'invalid-argument',
-      `${getSampler(sampler.kind).title} rebalances classes, and this recipe's task is regression. Choose no sampler.`,
-    );
-  }
-  // Class weights keep the rows and weigh the loss: computed on the fold's training rows (as
-  // scikit-learn's class_weight='balanced' inside a Pipeline) and handed to the model's fit.
-  let perLabel: Record<string, number> | null = null;
-  const run = async (frame: Frame, target: string, seed: number): Promise<Frame> => {
-    await yieldToEventLoop();
-    if (isCancelled()) throw cancelledRun();
-    if (sampler.kind === 'class-weights') {
-      perLabel = frameClassWeights(frame, target, sampler.params.weights as ClassWeightSpec);
-      return frame;
-    }
-    return resample(frame, sampler, { target, seed, isCancelled }).frame;
-  };
-  return {
-    run,
-    weightsFor: (classNames) => (perLabel ? classNames.map((l) => perLabel![l] ?? 1) : null),
-  };
+/** A sampler on a regression recipe: there are no classes to rebalance. */
+function samplerForRegression(sampler: SamplerSpec): BenchtopError {
+  return new BenchtopError(
+    'invalid-argument',
+    `${getSampler(sampler.kind).title} rebalances classes, and this recipe's task is regression. Choose no sampler.`,
+  );
 }
 
-function hookOf(run: (frame: Frame, target: string, seed: number) => Promise<Frame>): ResampleHook {
-  return (frame, target, ctx) => run(frame, target, ctx.seed);
+/**
+ * The sampler stage of a run: core's samplerHook (class weights become per-row sample weights
+ * computed on the fold's training rows), after one event-loop turn so a cancel can land first.
+ */
+function samplingStage(
+  sampler: SamplerSpec,
+  task: Task,
+  tf: Tf,
+  isCancelled: () => boolean,
+): ResampleHook {
+  if (task !== 'classification') throw samplerForRegression(sampler);
+  const hook = samplerHook(sampler, tf);
+  return async (frame, target, ctx) => {
+    await yieldToEventLoop();
+    if (isCancelled()) throw cancelledRun();
+    return hook(frame, target, { ...ctx, isCancelled });
+  };
 }
 
 /**
@@ -657,8 +639,6 @@ export function createTrainApi(deps: TrainApiDeps) {
         if (isCancelled()) throw cancelledRun();
         const stages = resolveStages(recipeJson, options, frame);
         const { recipe, task, target, model, sampler } = stages;
-        const samplerRun = samplerStage(sampler, task, isCancelled);
-
         // Per fold, in call order: what the model did (iterations, loss curve).
         const infos: TrainInfo[] = [];
         const foldSeconds: number[] = [];
@@ -666,19 +646,13 @@ export function createTrainApi(deps: TrainApiDeps) {
           async fit(data, opts): Promise<FoldModel> {
             await yieldToEventLoop();
             if (isCancelled()) throw cancelledRun();
-            const weights = data.classNames ? samplerRun.weightsFor(data.classNames) : null;
-            const y = data.y;
-            const trained = await fitModel(
-              deps.tf,
-              model,
-              {
-                ...data,
-                ...(weights && y instanceof Int32Array
-                  ? { sampleWeight: Float64Array.from(y, (c) => weights[c]) }
-                  : {}),
-              },
-              { seed: opts.seed, onEpoch: opts.onEpoch, isCancelled, now: clock },
-            );
+            // Class weights arrive as data.sampleWeight, computed on the fold's training rows.
+            const trained = await fitModel(deps.tf, model, data, {
+              seed: opts.seed,
+              onEpoch: opts.onEpoch,
+              isCancelled,
+              now: clock,
+            });
             infos.push(trained.info);
             return trained;
           },
@@ -693,7 +667,7 @@ export function createTrainApi(deps: TrainApiDeps) {
           trainer,
           validation: stages.validation,
           ...(options.positive !== undefined ? { positive: options.positive } : {}),
-          ...(samplerRun.run ? { resample: hookOf(samplerRun.run) } : {}),
+          ...(sampler ? { resample: samplingStage(sampler, task, deps.tf, isCancelled) } : {}),
           isCancelled,
           onProgress: (p: CvProgress) => {
             const t = clock();
@@ -785,78 +759,39 @@ export function createTrainApi(deps: TrainApiDeps) {
         const { meta, frame } = await loadData(datasetId);
         await check();
         const { recipe, task, target, model, sampler } = resolveStages(recipeJson, {}, frame);
-        const targetColumn = findColumn(frame, target)!;
-        const mapping =
-          task === 'classification' ? labelMapping(targetColumn, options.positive) : null;
-        progress({ phase: 'preparing' });
-        const fit = await fitRecipe(frame, recipe, { beforeStep: check });
-        let prepared = fit.frame;
-        const samplerRun = samplerStage(sampler, task, isCancelled);
-        if (samplerRun.run) {
-          progress({ phase: 'resampling' });
-          prepared = await samplerRun.run(prepared, target, recipe.seed);
-        }
-        const preparedTarget = findColumn(prepared, target);
-        if (!preparedTarget) {
-          throw new BenchtopError(
-            'invalid-argument',
-            `A preparation step removed the target column '${target}'. Take it out of the step's columns.`,
-            { column: target },
-          );
-        }
-        const yAll = mapping
-          ? encodeTarget(preparedTarget, mapping)
-          : regressionTarget(preparedTarget);
-        const keep: number[] = [];
-        for (let i = 0; i < prepared.rows; i++)
-          if (mapping ? yAll[i] >= 0 : yAll[i] === yAll[i]) keep.push(i);
-        if (keep.length === 0) {
-          throw new BenchtopError(
-            'no-rows',
-            'No row is left with a target after the preparation steps, so there is nothing to train on.',
-          );
-        }
-        const matrix = toMatrix(prepared, target, { rows: Int32Array.from(keep) });
-        const y = mapping
-          ? Int32Array.from(keep, (i) => yAll[i])
-          : Float64Array.from(keep, (i) => yAll[i]);
-        const weights = mapping ? samplerRun.weightsFor(mapping.labels) : null;
-        await check();
-        progress({ phase: 'training' });
+        if (sampler && task !== 'classification') throw samplerForRegression(sampler);
+        // The same final fit as the CLI's `benchtop train` (src/core/evaluate/run.ts): steps on
+        // every row, the sampler, the model, with the same seeds and the same features.
         let pending: EpochReport[] = [];
         let sentAt = -Infinity;
-        trained = await fitModel(
-          deps.tf,
-          model,
-          {
-            X: matrix.X,
-            rows: matrix.rows,
-            cols: matrix.cols,
-            y,
-            ...(mapping ? { classes: mapping.labels.length, classNames: mapping.labels } : {}),
-            ...(weights && y instanceof Int32Array
-              ? { sampleWeight: Float64Array.from(y, (c) => weights[c]) }
-              : {}),
-            featureNames: matrix.features,
-            targetName: target,
+        const final = await trainFinalModel(deps.tf, frame, recipe, {
+          ...(options.positive !== undefined ? { positive: options.positive } : {}),
+          isCancelled,
+          beforeStage: async (stage: 'prepare' | 'resample' | 'train') => {
+            progress({
+              phase:
+                stage === 'prepare'
+                  ? 'preparing'
+                  : stage === 'resample'
+                    ? 'resampling'
+                    : 'training',
+            });
+            await check();
           },
-          {
-            seed: recipe.seed,
-            isCancelled,
-            now: clock,
-            onEpoch: (r) => {
-              pending.push(r);
-              if (clock() - sentAt >= TRAIN_PROGRESS_INTERVAL_MS) {
-                progress({ phase: 'training', points: pending });
-                pending = [];
-                sentAt = clock();
-              }
-            },
+          onEpoch: (r: EpochReport) => {
+            pending.push(r);
+            if (clock() - sentAt >= TRAIN_PROGRESS_INTERVAL_MS) {
+              progress({ phase: 'training', points: pending });
+              pending = [];
+              sentAt = clock();
+            }
           },
-        );
+        });
+        trained = final.model;
         if (pending.length > 0) progress({ phase: 'training', points: pending });
         await check();
         progress({ phase: 'saving' });
+        const mapping = final.labels;
         const artifacts = await saveModelArtifacts(deps.tf, trained.model);
         const info = trained.info;
         trained.dispose();
@@ -881,8 +816,8 @@ export function createTrainApi(deps: TrainApiDeps) {
           sampler,
           labels: mapping,
           positive,
-          features: matrix.features,
-          fittedSteps: fit.fitted,
+          features: final.features,
+          fittedSteps: final.fitted.fitted,
           modelJson: artifacts.modelJson,
           weightSpecs: artifacts.weightSpecs.map((w) => ({
             name: w.name,
@@ -890,7 +825,7 @@ export function createTrainApi(deps: TrainApiDeps) {
             dtype: w.dtype,
           })),
           weightBytes: artifacts.weightData.byteLength,
-          trainRows: matrix.rows,
+          trainRows: final.fittedRows,
           info,
           backend: backendNow(),
           seconds: (clock() - started) / 1000,

@@ -110,12 +110,14 @@ export function resolveStages(
  * crossValidate's resample hook for a sampler spec: runs it on the prepared training frame with
  * the fold's seed. 'class-weights' keeps the rows and hands its per-row weights to the model.
  */
-export function samplerHook(spec: SamplerSpec | JsonObject): ResampleHook {
+export function samplerHook(spec: SamplerSpec | JsonObject, tf?: Tf): ResampleHook {
   const parsed = parseSamplerSpec(spec);
   return (frame, target, ctx) => {
     const r = resample(frame, parsed, {
       target,
       seed: ctx.seed,
+      // The neighbour search uses tensors when it pays (src/core/resample/neighbours.ts).
+      ...(tf ? { tf } : {}),
       ...(ctx.isCancelled ? { isCancelled: ctx.isCancelled } : {}),
     });
     return r.sampleWeight ? { frame: r.frame, sampleWeight: r.sampleWeight } : { frame: r.frame };
@@ -179,7 +181,7 @@ export async function runCrossValidation(
   const result = await crossValidate(frame, recipe, {
     trainer: tfTrainer(tf, stages.model),
     validation: stages.validation,
-    ...(stages.sampler ? { resample: samplerHook(stages.sampler) } : {}),
+    ...(stages.sampler ? { resample: samplerHook(stages.sampler, tf) } : {}),
     ...(options.positive !== undefined ? { positive: options.positive } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
@@ -201,6 +203,12 @@ export interface TrainFinalOptions extends Omit<StageOverrides, 'foldColumn'> {
   positive?: string;
   onEpoch?: (report: EpochReport) => void;
   isCancelled?: () => boolean;
+  /**
+   * Called before each stage: 'prepare' before every step, then 'resample' (with a sampler) and
+   * 'train'. May be async (a worker yields there so a cancel message can land, and reports the
+   * stage) and may throw to stop.
+   */
+  beforeStage?: (stage: 'prepare' | 'resample' | 'train') => void | Promise<void>;
 }
 
 export interface FinalModel {
@@ -244,12 +252,18 @@ export async function trainFinal(
       throw new BenchtopError('cancelled', 'The training was cancelled. Nothing was stored.');
     }
   };
-  const fitted = await fitRecipe(frame, recipe, { beforeStep: cancelled });
+  const fitted = await fitRecipe(frame, recipe, {
+    beforeStep: async () => {
+      await options.beforeStage?.('prepare');
+      cancelled();
+    },
+  });
   const seed = foldSeed(recipe.seed, -1);
   const notes: string[] = [];
   let prepared = { frame: fitted.frame } as { frame: Frame; sampleWeight?: Float64Array };
   if (stages.sampler) {
-    prepared = await runResample(samplerHook(stages.sampler), fitted.frame, target, {
+    await options.beforeStage?.('resample');
+    prepared = await runResample(samplerHook(stages.sampler, tf), fitted.frame, target, {
       seed,
       rng: createRng(seed),
       fold: -1,
@@ -268,6 +282,8 @@ export async function trainFinal(
   if (data.rows < fitted.frame.rows) {
     notes.push(`${fitted.frame.rows - data.rows} rows without a target were left out.`);
   }
+  await options.beforeStage?.('train');
+  cancelled();
   const model = await fitModel(tf, stages.model, data, {
     seed,
     ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
