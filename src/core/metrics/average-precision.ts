@@ -3,8 +3,9 @@
 // (R_n - R_{n-1}) * P_n, a step function, not the trapezoid (which is optimistic on PR curves).
 // Without any positive row the PR curve has no recall to speak of: AP is NaN with a reason
 // (sklearn 1.2 warns and returns 0 there; 0 would read as "the model is useless", not "undefined").
-// Multiclass PR-AUC is the macro mean of the one-vs-rest APs.
-import { binaryClfCurve, classCounts } from './curve';
+// Multiclass PR-AUC is the macro mean of the one-vs-rest APs. The `...Of` / `...FromCounts` forms
+// take a class counted once (curve.ts's countClass), so a report sorts each class's scores once.
+import { binaryClfCurve, classCounts, type ClassCounting, type ClfCurve } from './curve';
 import {
   checkProbabilities,
   classColumn,
@@ -22,7 +23,12 @@ export interface PrCurve {
 
 /** precision_recall_curve(truth, scores): one point per distinct score, plus the final (P=1, R=0). */
 export function precisionRecallCurve(truth: ArrayLike<number>, scores: ArrayLike<number>): PrCurve {
-  const { fps, tps, thresholds } = binaryClfCurve(truth, scores);
+  return prFromCounts(binaryClfCurve(truth, scores));
+}
+
+/** The PR curve from a class's sorted counts (what precision_recall_curve does after the count). */
+export function prFromCounts(counts: ClfCurve): PrCurve {
+  const { fps, tps, thresholds } = counts;
   const m = tps.length;
   const tpMax = m > 0 ? tps[m - 1] : 0;
   const precision = new Float64Array(m + 1);
@@ -40,17 +46,59 @@ export function precisionRecallCurve(truth: ArrayLike<number>, scores: ArrayLike
   return { precision, recall, thresholds: thr };
 }
 
-export function averagePrecision(truth: ArrayLike<number>, scores: ArrayLike<number>): MaybeMetric {
-  if (classCounts(truth).positives === 0) {
-    return {
-      value: NaN,
-      reason: `PR-AUC (average precision) is undefined: the true labels hold no positive rows among ${truth.length}.`,
-    };
-  }
-  const { precision, recall } = precisionRecallCurve(truth, scores);
+function noPositives(rows: number): MaybeMetric {
+  return {
+    value: NaN,
+    reason: `PR-AUC (average precision) is undefined: the true labels hold no positive rows among ${rows}.`,
+  };
+}
+
+/** The step sum over a PR curve: sum of (R_n - R_{n-1}) * P_n. */
+function stepArea({ precision, recall }: PrCurve): number {
   let ap = 0;
   for (let j = 0; j < recall.length - 1; j++) ap -= (recall[j + 1] - recall[j]) * precision[j];
-  return { value: ap };
+  return ap;
+}
+
+export function averagePrecision(truth: ArrayLike<number>, scores: ArrayLike<number>): MaybeMetric {
+  if (classCounts(truth).positives === 0) return noPositives(truth.length);
+  return { value: stepArea(precisionRecallCurve(truth, scores)) };
+}
+
+/**
+ * Average precision of a counted class. `pr` is its PR curve when the caller has already drawn it;
+ * the value is the same either way.
+ */
+export function averagePrecisionOf(counting: ClassCounting, pr?: PrCurve): MaybeMetric {
+  if (counting.curve === null) return noPositives(counting.rows);
+  return { value: stepArea(pr ?? prFromCounts(counting.curve)) };
+}
+
+function undefinedMacro(missing: readonly string[]): MaybeMetric {
+  return {
+    value: NaN,
+    reason: `Macro PR-AUC is undefined: ${missing.map((m) => `'${m}'`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no rows in the true labels.`,
+  };
+}
+
+/**
+ * Macro mean of one-vs-rest average precision over the k classes counted once (3+ classes), as
+ * averagePrecisionOvr computes it. `prs[c]`, when given, is class c's curve already drawn.
+ */
+export function averagePrecisionOvrOf(
+  countings: readonly ClassCounting[],
+  names?: readonly string[],
+  prs?: readonly (PrCurve | undefined)[],
+): MaybeMetric {
+  const missing: string[] = [];
+  let sum = 0;
+  countings.forEach((c, i) => {
+    const r = averagePrecisionOf(c, prs?.[i]);
+    if (Number.isNaN(r.value)) missing.push(names?.[i] ?? `class ${i}`);
+    sum += r.value;
+  });
+  if (missing.length > 0) return undefinedMacro(missing);
+  return { value: sum / countings.length };
 }
 
 /** Macro mean of one-vs-rest average precision over the k classes (k = 2: AP of class 1). */
@@ -69,11 +117,6 @@ export function averagePrecisionOvr(
     if (Number.isNaN(r.value)) missing.push(names?.[c] ?? `class ${c}`);
     sum += r.value;
   }
-  if (missing.length > 0) {
-    return {
-      value: NaN,
-      reason: `Macro PR-AUC is undefined: ${missing.map((m) => `'${m}'`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no rows in the true labels.`,
-    };
-  }
+  if (missing.length > 0) return undefinedMacro(missing);
   return { value: sum / k };
 }

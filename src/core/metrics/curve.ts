@@ -1,7 +1,9 @@
 // The counting behind ROC and precision-recall curves: scikit-learn's _binary_clf_curve. Rows are
 // sorted by score, highest first; at each distinct score (the thresholds, decreasing) we count the
 // true and false positives among rows scoring at least that much. Tied scores form one step, so
-// the curves (and the areas under them) do not depend on the order of tied rows.
+// the curves (and the areas under them) do not depend on the order of tied rows. A report counts
+// each class once (`countClass`) and derives ROC-AUC, the ROC curve, average precision and the PR
+// curve from that one sort (roc.ts, average-precision.ts), instead of sorting the scores per metric.
 import { BenchtopError } from '../errors';
 
 export interface ClfCurve {
@@ -68,4 +70,27 @@ export function classCounts(truth: ArrayLike<number>): { positives: number; nega
   let positives = 0;
   for (let i = 0; i < truth.length; i++) positives += truth[i] ? 1 : 0;
   return { positives, negatives: truth.length - positives };
+}
+
+/** One class's rows counted once (one-vs-rest): every ROC and PR figure of it derives from this. */
+export interface ClassCounting {
+  rows: number;
+  positives: number;
+  negatives: number;
+  /**
+   * The sorted counts; null without a positive row, where neither average precision nor ROC is
+   * defined (so a NaN score there is not an error, as in the metrics computed one by one).
+   */
+  curve: ClfCurve | null;
+}
+
+/** Counts a class's positives and negatives, and sorts its scores once when there are positives. */
+export function countClass(truth: ArrayLike<number>, scores: ArrayLike<number>): ClassCounting {
+  const { positives, negatives } = classCounts(truth);
+  return {
+    rows: truth.length,
+    positives,
+    negatives,
+    curve: positives > 0 ? binaryClfCurve(truth, scores) : null,
+  };
 }

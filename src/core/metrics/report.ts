@@ -2,17 +2,19 @@
 // the runs table): classification `accuracy, balanced_accuracy, precision, recall, f1, roc_auc,
 // pr_auc, log_loss, mcc` (binary: the positive class; multiclass: macro averages, plus
 // `precision_weighted, recall_weighted, f1_weighted`), regression `mse, rmse, mae, r2`. A metric
-// that is undefined on these rows is NaN, and `undefined[name]` says why.
+// that is undefined on these rows is NaN, and `undefined[name]` says why. Each class's scores are
+// sorted once (countClass): its ROC-AUC, ROC curve, average precision and PR curve all derive from
+// that one count, with the same values as the metrics computed one by one (tests/unit/metrics).
 import { accuracy } from './accuracy';
 import {
-  averagePrecision,
-  averagePrecisionOvr,
-  precisionRecallCurve,
+  averagePrecisionOf,
+  averagePrecisionOvrOf,
+  prFromCounts,
   type PrCurve,
 } from './average-precision';
 import { balancedAccuracy } from './balanced-accuracy';
 import { confusionMatrix, type ConfusionMatrix } from './confusion';
-import { classCounts } from './curve';
+import { countClass, type ClassCounting } from './curve';
 import {
   argmaxRows,
   checkProbabilities,
@@ -25,7 +27,7 @@ import { logLoss } from './log-loss';
 import { mcc } from './mcc';
 import { precisionRecallF1 } from './precision-recall-f1';
 import { mae, mse, r2, rmse } from './regression';
-import { rocAuc, rocAucOvr, rocCurve, type RocCurve } from './roc';
+import { rocAucOf, rocAucOvrOf, rocFromCounts, type RocCurve } from './roc';
 
 export const CLASSIFICATION_METRICS = [
   'accuracy',
@@ -94,36 +96,50 @@ export function classificationReport(
     metrics[name] = r.value;
     if (r.reason) undef[name] = r.reason;
   };
-  const curves: ClassCurves[] = [];
-  const curvesOf = (c: number): void => {
-    const truth = isClass(y, c);
-    const { positives, negatives } = classCounts(truth);
-    if (positives === 0 || negatives === 0) return;
-    const scores = classColumn(proba, k, c);
-    curves.push({
-      class: c,
-      roc: rocCurve(truth, scores),
-      pr: precisionRecallCurve(truth, scores),
-    });
+  // One count per class (binary: the positive class); the curves are drawn once, for the classes
+  // that have both positive and negative rows, and the areas are read off them.
+  const counted = (c: number): { counting: ClassCounting; curves?: ClassCurves } => {
+    const counting = countClass(isClass(y, c), classColumn(proba, k, c));
+    if (counting.curve === null || counting.negatives === 0) return { counting };
+    return {
+      counting,
+      curves: { class: c, roc: rocFromCounts(counting.curve), pr: prFromCounts(counting.curve) },
+    };
   };
+  const curves: ClassCurves[] = [];
   let positive: number | null = null;
   if (k === 2) {
     positive = options.positive ?? 1;
     Object.assign(metrics, precisionRecallF1(m, { average: 'binary', positive }));
-    const truth = isClass(y, positive);
-    const scores = classColumn(proba, k, positive);
-    put('roc_auc', rocAuc(truth, scores));
-    put('pr_auc', averagePrecision(truth, scores));
-    curvesOf(positive);
+    const one = counted(positive);
+    put('roc_auc', rocAucOf(one.counting, one.curves?.roc));
+    put('pr_auc', averagePrecisionOf(one.counting, one.curves?.pr));
+    if (one.curves) curves.push(one.curves);
   } else {
     Object.assign(metrics, precisionRecallF1(m, { average: 'macro' }));
     const w = precisionRecallF1(m, { average: 'weighted' });
-    put('roc_auc', rocAucOvr(y, proba, k, options.names));
-    put('pr_auc', averagePrecisionOvr(y, proba, k, options.names));
+    const all = Array.from({ length: k }, (_, c) => counted(c));
+    const countings = all.map((a) => a.counting);
+    put(
+      'roc_auc',
+      rocAucOvrOf(
+        countings,
+        options.names,
+        all.map((a) => a.curves?.roc),
+      ),
+    );
+    put(
+      'pr_auc',
+      averagePrecisionOvrOf(
+        countings,
+        options.names,
+        all.map((a) => a.curves?.pr),
+      ),
+    );
     metrics.precision_weighted = w.precision;
     metrics.recall_weighted = w.recall;
     metrics.f1_weighted = w.f1;
-    for (let c = 0; c < k; c++) curvesOf(c);
+    for (const a of all) if (a.curves) curves.push(a.curves);
   }
   metrics.log_loss = logLoss(y, proba, k);
   metrics.mcc = mcc(m);

@@ -4,7 +4,9 @@
 // JSON cannot hold). With one class only in y_true the ROC is undefined: AUC is NaN with a reason,
 // never a crash (sklearn raises). Multiclass ROC-AUC is one-vs-rest, macro-averaged
 // (roc_auc_score(multi_class='ovr', average='macro')); undefined if any class has no rows.
-import { binaryClfCurve, classCounts } from './curve';
+// The `...Of` / `...FromCounts` forms take a class counted once (curve.ts's countClass), so a
+// report sorts each class's scores once for all of its ROC and PR figures.
+import { binaryClfCurve, classCounts, type ClassCounting, type ClfCurve } from './curve';
 import {
   checkProbabilities,
   classColumn,
@@ -35,7 +37,12 @@ export function rocCurve(
   scores: ArrayLike<number>,
   dropIntermediate = true,
 ): RocCurve {
-  const { fps, tps, thresholds } = binaryClfCurve(truth, scores);
+  return rocFromCounts(binaryClfCurve(truth, scores), dropIntermediate);
+}
+
+/** The ROC curve from a class's sorted counts (what roc_curve does after _binary_clf_curve). */
+export function rocFromCounts(counts: ClfCurve, dropIntermediate = true): RocCurve {
+  const { fps, tps, thresholds } = counts;
   const keep: number[] = [];
   const m = fps.length;
   for (let i = 0; i < m; i++) {
@@ -64,17 +71,59 @@ export function trapezoid(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return area;
 }
 
+/** Why ROC-AUC is undefined with these counts, or null when it is defined. */
+function undefinedRoc(positives: number, negatives: number, rows: number): MaybeMetric | null {
+  if (positives > 0 && negatives > 0) return null;
+  return {
+    value: NaN,
+    reason: `ROC-AUC is undefined: the true labels hold only ${positives === 0 ? 'negative' : 'positive'} rows (${rows}), and it compares positives with negatives.`,
+  };
+}
+
 /** Binary ROC-AUC; NaN with a reason when y_true holds only one class. */
 export function rocAuc(truth: ArrayLike<number>, scores: ArrayLike<number>): MaybeMetric {
   const { positives, negatives } = classCounts(truth);
-  if (positives === 0 || negatives === 0) {
-    return {
-      value: NaN,
-      reason: `ROC-AUC is undefined: the true labels hold only ${positives === 0 ? 'negative' : 'positive'} rows (${truth.length}), and it compares positives with negatives.`,
-    };
-  }
+  const undef = undefinedRoc(positives, negatives, truth.length);
+  if (undef) return undef;
   const c = rocCurve(truth, scores, true);
   return { value: trapezoid(c.fpr, c.tpr) };
+}
+
+/**
+ * ROC-AUC of a counted class. `roc` is its curve (drop_intermediate = true) when the caller has
+ * already drawn it; the area is the same either way.
+ */
+export function rocAucOf(counting: ClassCounting, roc?: RocCurve): MaybeMetric {
+  const undef = undefinedRoc(counting.positives, counting.negatives, counting.rows);
+  if (undef) return undef;
+  const c = roc ?? rocFromCounts(counting.curve as ClfCurve, true);
+  return { value: trapezoid(c.fpr, c.tpr) };
+}
+
+function undefinedOvr(missing: readonly string[]): MaybeMetric {
+  return {
+    value: NaN,
+    reason: `One-vs-rest ROC-AUC is undefined: ${missing.map((m) => `'${m}'`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no rows in the true labels.`,
+  };
+}
+
+/**
+ * Macro one-vs-rest ROC-AUC over the k classes counted once (3+ classes; `countings[c]` is class
+ * c's), as rocAucOvr computes it. `rocs[c]`, when given, is class c's curve already drawn.
+ */
+export function rocAucOvrOf(
+  countings: readonly ClassCounting[],
+  names?: readonly string[],
+  rocs?: readonly (RocCurve | undefined)[],
+): MaybeMetric {
+  const missing: string[] = [];
+  countings.forEach((c, i) => {
+    if (c.positives === 0) missing.push(names?.[i] ?? `class ${i}`);
+  });
+  if (missing.length > 0) return undefinedOvr(missing);
+  let sum = 0;
+  countings.forEach((c, i) => (sum += rocAucOf(c, rocs?.[i]).value));
+  return { value: sum / countings.length };
 }
 
 /** Multiclass one-vs-rest macro ROC-AUC; with k = 2 it is the binary AUC of class 1. */
@@ -90,12 +139,7 @@ export function rocAucOvr(
   for (let c = 0; c < k; c++) {
     if (classCounts(isClass(y, c)).positives === 0) missing.push(names?.[c] ?? `class ${c}`);
   }
-  if (missing.length > 0) {
-    return {
-      value: NaN,
-      reason: `One-vs-rest ROC-AUC is undefined: ${missing.map((m) => `'${m}'`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no rows in the true labels.`,
-    };
-  }
+  if (missing.length > 0) return undefinedOvr(missing);
   let sum = 0;
   for (let c = 0; c < k; c++) sum += rocAuc(isClass(y, c), classColumn(proba, k, c)).value;
   return { value: sum / k };
