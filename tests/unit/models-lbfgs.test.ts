@@ -4,7 +4,8 @@
 // stop reasons; the float64 solvers the linear model uses (Cholesky, Jacobi eigen, pseudo-inverse).
 import { describe, expect, it } from 'vitest';
 import { lbfgs, type Objective } from '../../src/core/models/lbfgs';
-import { choleskySolve, pseudoSolve, symmetricEigen } from '../../src/core/models/linalg';
+import { choleskySolve, pseudoSolve } from '../../src/core/models/linalg';
+import { symmetricEigen } from '../../src/core/math/symmetric-eigen';
 import { createRng } from '../../src/core/rng';
 
 const rosenbrock: Objective = async (x) => {
@@ -178,7 +179,7 @@ describe('linalg', () => {
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++)
         for (let k = 0; k < n; k++) A[i * n + j] += B[k * n + i] * B[k * n + j];
-    const { values, V } = symmetricEigen(A, n);
+    const { values, vectors: V } = symmetricEigen(A, n);
     for (let k = 0; k < n; k++) {
       for (let i = 0; i < n; i++) {
         let av = 0;

@@ -2,6 +2,7 @@
 // well-posed case, and a Jacobi eigendecomposition for the pseudo-inverse when the Gram matrix is
 // singular (collinear features, e.g. every one-hot column of a category next to the intercept),
 // which gives the minimum-norm least-squares solution scikit-learn's LinearRegression returns.
+import { symmetricEigen } from '../math/symmetric-eigen';
 
 /** Solves A x = b for symmetric positive definite A (n × n row-major); null if A is not SPD. */
 export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
@@ -37,56 +38,6 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Floa
   return x;
 }
 
-/** Eigenvalues and eigenvectors (columns of V) of symmetric A by cyclic Jacobi rotations. */
-export function symmetricEigen(
-  A: Float64Array,
-  n: number,
-): { values: Float64Array; V: Float64Array } {
-  const a = Float64Array.from(A);
-  const V = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += a[i * n + i] * a[i * n + i];
-      for (let j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
-    }
-    if (off <= 1e-30 * diag || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p];
-          const vkq = V[k * n + q];
-          V[k * n + p] = c * vkp - s * vkq;
-          V[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = a[i * n + i];
-  return { values, V };
-}
-
 /**
  * Minimum-norm solution of A x = b for symmetric positive semi-definite A: directions whose
  * eigenvalue is below rcond × the largest are dropped. Returns the solution and how many were.
@@ -97,7 +48,7 @@ export function pseudoSolve(
   n: number,
   rcond = 1e-10,
 ): { x: Float64Array; dropped: number } {
-  const { values, V } = symmetricEigen(A, n);
+  const { values, vectors: V } = symmetricEigen(A, n);
   let max = 0;
   for (const v of values) max = Math.max(max, v);
   const x = new Float64Array(n);
