@@ -12,11 +12,11 @@ import type {
   StoredModelSource,
 } from '../core/api/bundle-api';
 import type { BundleManifest, Quantization } from '../core/bundle/manifest';
-import { BenchtopError, toBenchtopError } from '../core/errors';
-import { estimateStorage, formatBytes, isQuotaError } from './datasets';
+import { toBenchtopError } from '../core/errors';
 import { getModelBytes, restoreModel } from './models';
 import { getRun } from './runs';
 import type { BenchtopDB } from './schema';
+import { putRowWithBytes, storageFullError } from './storage';
 
 type Loose = Record<string, unknown>;
 
@@ -106,38 +106,19 @@ export async function deleteBundle(db: BenchtopDB, id: string): Promise<void> {
   }
 }
 
-/** A view's own bytes (structured clone would store a subarray's whole buffer). */
-function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? bytes
-    : bytes.slice();
-}
-
 /** The BundleStore the core bundle API writes through (in the train worker). */
 export function createDexieBundleStore(db: BenchtopDB): BundleStore {
   return {
     async putBundle(record: BundleRecord, zip: Uint8Array): Promise<void> {
-      const bytes = ownBytes(zip);
-      try {
-        await db.transaction('rw', db.bundles, db.bundleBytes, async () => {
-          await db.bundles.put(record);
-          await db.bundleBytes.put({ id: record.id, bytes });
-        });
-      } catch (err) {
-        if (isQuotaError(err)) {
-          const estimate = await estimateStorage();
-          const free =
-            estimate?.quota !== undefined && estimate.usage !== undefined
-              ? ` (${formatBytes(Math.max(0, estimate.quota - estimate.usage))} is free)`
-              : '';
-          throw new BenchtopError(
-            'quota-exceeded',
-            `The browser's storage is full: the bundle "${record.name}" needs ${formatBytes(bytes.byteLength)}${free}. Delete datasets, models or bundles you no longer need, or free disk space, and import it again. Nothing was stored.`,
-            { neededBytes: bytes.byteLength },
-          );
-        }
-        throw toBenchtopError(err, `Could not store the bundle "${record.name}"`);
-      }
+      await putRowWithBytes(db, db.bundles, db.bundleBytes, record, zip, {
+        quota: (neededBytes) =>
+          storageFullError(
+            `the bundle "${record.name}"`,
+            neededBytes,
+            'Delete datasets, models or bundles you no longer need, or free disk space, and import it again.',
+          ),
+        failure: `Could not store the bundle "${record.name}"`,
+      });
     },
     async getBundle(id) {
       const row: unknown = await db.bundles.get(id);

@@ -4,56 +4,10 @@
 import type { DatasetMeta, DatasetStore } from '../core/api/data-api';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import { restoreDataset, type BenchtopDB } from './schema';
+import { estimateStorage, formatBytes, putRowWithBytes } from './storage';
 
-/** "48 MB", "512 KB", "1.5 GB": sizes in messages a person reads. */
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${n} bytes`;
-  return `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)} ${units[unit]}`;
-}
-
-/**
- * True when `err` (or an error it wraps) is the browser refusing a write for lack of space.
- * Browsers and Dexie report it in several ways: a DOMException named QuotaExceededError (legacy
- * code 22), Firefox's NS_ERROR_DOM_QUOTA_REACHED, or Dexie's AbortError of the transaction whose
- * `inner` (or `cause`, or a bulk `failures` entry) is the quota error.
- */
-export function isQuotaError(err: unknown, depth = 0): boolean {
-  if (typeof err !== 'object' || err === null || depth > 5) return false;
-  const e = err as {
-    name?: unknown;
-    code?: unknown;
-    inner?: unknown;
-    cause?: unknown;
-    failures?: unknown;
-  };
-  if (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED') return true;
-  if (e.code === 22 && typeof e.name === 'string' && e.name !== 'AbortError') return true;
-  if (isQuotaError(e.inner, depth + 1) || isQuotaError(e.cause, depth + 1)) return true;
-  if (Array.isArray(e.failures)) return e.failures.some((f) => isQuotaError(f, depth + 1));
-  return false;
-}
-
-/** navigator.storage.estimate() where it exists (browser main thread and workers); else undefined. */
-export async function estimateStorage(): Promise<{ usage?: number; quota?: number } | undefined> {
-  const nav = (
-    globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimate> } } }
-  ).navigator;
-  if (typeof nav?.storage?.estimate !== 'function') return undefined;
-  try {
-    const { usage, quota } = await nav.storage.estimate();
-    return { usage, quota };
-  } catch {
-    // Some browsers refuse estimate() in private windows; the caller simply has no figures.
-    return undefined;
-  }
-}
+// Re-exported: callers (and src/db/index.ts) have always found them here.
+export { estimateStorage, formatBytes, isQuotaError } from './storage';
 
 async function quotaError(name: string, neededBytes: number): Promise<BenchtopError> {
   const estimate = await estimateStorage();
@@ -70,33 +24,14 @@ async function quotaError(name: string, neededBytes: number): Promise<BenchtopEr
   );
 }
 
-/**
- * Structured clone stores a view's whole underlying buffer, not just the view: a subarray of a
- * big buffer would silently store the big buffer. Copy such views down to their own bytes.
- */
-function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? bytes
-    : bytes.slice();
-}
-
 /** The DatasetStore the core data API writes through (in the data worker). */
 export function createDexieDatasetStore(db: BenchtopDB): DatasetStore {
   return {
     async putDataset(meta: DatasetMeta, ipc: Uint8Array): Promise<void> {
-      const bytes = ownBytes(ipc);
-      try {
-        // One transaction over both tables: if either write fails (quota, a bug), IndexedDB rolls
-        // both back, so the list never shows a dataset whose bytes are missing. `put` rather than
-        // `add`: a type override re-stores the same dataset under its id.
-        await db.transaction('rw', db.datasets, db.datasetBytes, async () => {
-          await db.datasets.put(meta);
-          await db.datasetBytes.put({ id: meta.id, bytes });
-        });
-      } catch (err) {
-        if (isQuotaError(err)) throw await quotaError(meta.name, bytes.byteLength);
-        throw toBenchtopError(err, `Could not store "${meta.name}" in the browser's storage`);
-      }
+      await putRowWithBytes(db, db.datasets, db.datasetBytes, meta, ipc, {
+        quota: (neededBytes) => quotaError(meta.name, neededBytes),
+        failure: `Could not store "${meta.name}" in the browser's storage`,
+      });
     },
 
     async getDataset(id: string): Promise<DatasetMeta | undefined> {

@@ -1,14 +1,14 @@
 // Final models over the Dexie schema (version 3): the ModelStore the train worker writes through
-// (the model row and its weight bytes in ONE transaction, so a failed or over-quota write leaves
-// nothing half-stored, as src/db/datasets.ts does for datasets), the reads the UI makes (per
-// dataset, newest first) and restore-on-read, which fills defaults and never throws.
+// (the model row and its weight bytes in ONE transaction through src/db/storage.ts, as datasets
+// and bundles are, so a failed or over-quota write leaves nothing half-stored), the reads the UI
+// makes (per dataset, newest first) and restore-on-read, which fills defaults and never throws.
 import type { ModelRecord, ModelStore } from '../core/api/train-api';
 import type { BackendName } from '../core/backend';
-import { BenchtopError, toBenchtopError } from '../core/errors';
+import { toBenchtopError } from '../core/errors';
 import type { FittedStep } from '../core/steps';
-import { estimateStorage, formatBytes, isQuotaError } from './datasets';
 import { restoreStoredRecipe } from './runs';
 import type { BenchtopDB } from './schema';
+import { putRowWithBytes, storageFullError } from './storage';
 
 type Loose = Record<string, unknown>;
 
@@ -126,38 +126,19 @@ export async function deleteModel(db: BenchtopDB, id: string): Promise<void> {
   }
 }
 
-/** A view's own bytes (structured clone would store a subarray's whole buffer). */
-function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? bytes
-    : bytes.slice();
-}
-
 /** The ModelStore the core train API writes through (in the train worker). */
 export function createDexieModelStore(db: BenchtopDB): ModelStore {
   return {
     async putModel(model: ModelRecord, weights: Uint8Array): Promise<void> {
-      const bytes = ownBytes(weights);
-      try {
-        await db.transaction('rw', db.models, db.modelBytes, async () => {
-          await db.models.put(model);
-          await db.modelBytes.put({ id: model.id, bytes });
-        });
-      } catch (err) {
-        if (isQuotaError(err)) {
-          const estimate = await estimateStorage();
-          const free =
-            estimate?.quota !== undefined && estimate.usage !== undefined
-              ? ` (${formatBytes(Math.max(0, estimate.quota - estimate.usage))} is free)`
-              : '';
-          throw new BenchtopError(
-            'quota-exceeded',
-            `The browser's storage is full: the model "${model.name}" needs ${formatBytes(bytes.byteLength)}${free}. Delete datasets or models you no longer need, or free disk space, and train it again. Nothing was stored.`,
-            { neededBytes: bytes.byteLength },
-          );
-        }
-        throw toBenchtopError(err, `Could not store the model "${model.name}"`);
-      }
+      await putRowWithBytes(db, db.models, db.modelBytes, model, weights, {
+        quota: (neededBytes) =>
+          storageFullError(
+            `the model "${model.name}"`,
+            neededBytes,
+            'Delete datasets or models you no longer need, or free disk space, and train it again.',
+          ),
+        failure: `Could not store the model "${model.name}"`,
+      });
     },
     listModels: (datasetId) => listModels(db, datasetId),
     deleteModel: (id) => deleteModel(db, id),
