@@ -5,13 +5,19 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import { ingest } from '../core/ingest/index';
 import type { ByteSource } from '../core/ingest/types';
-import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-options';
+import { DEFAULT_MISSING_TEXT } from '../core/ingest/reading-options';
 import { profileTable } from '../core/data/profile';
 import { renderProfile, type ProfileOutput } from './render';
+import {
+  JSON_HELP_FLAGS,
+  READING_FLAGS,
+  parseCommandLine,
+  readingFlags,
+  type OptionSpecs,
+} from './args';
 import { PREPARE_USAGE, PrepareUsageError, prepare, renderPrepare } from './prepare';
 import { RESAMPLE_USAGE, renderResample, resampleFile } from './resample';
 import { CV_USAGE, JOB_ARG_OPTIONS, cv, jobArgs, renderCv } from './cv';
@@ -31,6 +37,7 @@ const defaultIO: CliIO = {
 
 /** A mistake in the command line itself (exit code 2). */
 class UsageError extends Error {}
+const usage = (message: string) => new UsageError(message);
 
 const USAGE = `Usage: benchtop <command> [options]
 
@@ -121,13 +128,7 @@ export async function fileSource(path: string): Promise<ByteSource> {
 }
 
 async function profileCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, {
-    json: { type: 'boolean', default: false },
-    delimiter: { type: 'string' },
-    encoding: { type: 'string' },
-    missing: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
+  const { values, positionals } = parse(args, { ...JSON_HELP_FLAGS, ...READING_FLAGS });
   if (values.help) {
     io.stdout(PROFILE_USAGE);
     return 0;
@@ -141,13 +142,7 @@ async function profileCommand(args: string[], io: CliIO): Promise<number> {
   }
   const path = positionals[0];
   const source = await fileSource(path);
-  let options;
-  try {
-    options = readingOptions(values);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const result = await ingest(source, options);
+  const result = await ingest(source, readingFlags(values, usage));
   const profile = profileTable(result.table, result.schema, result.report);
   const output: ProfileOutput = {
     file: source.name,
@@ -170,11 +165,8 @@ async function prepareCommand(args: string[], io: CliIO): Promise<number> {
     task: { type: 'string' },
     seed: { type: 'string' },
     'save-recipe': { type: 'string' },
-    json: { type: 'boolean', default: false },
-    delimiter: { type: 'string' },
-    encoding: { type: 'string' },
-    missing: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
+    ...READING_FLAGS,
+    ...JSON_HELP_FLAGS,
   });
   if (values.help) {
     io.stdout(PREPARE_USAGE);
@@ -226,11 +218,8 @@ async function resampleCommand(args: string[], io: CliIO): Promise<number> {
     seed: { type: 'string' },
     recipe: { type: 'string' },
     backend: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    delimiter: { type: 'string' },
-    encoding: { type: 'string' },
-    missing: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
+    ...READING_FLAGS,
+    ...JSON_HELP_FLAGS,
   });
   if (values.help) {
     io.stdout(RESAMPLE_USAGE);
@@ -273,8 +262,7 @@ async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): P
           'model-version': { type: 'string' },
         }
       : {}),
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
+    ...JSON_HELP_FLAGS,
   });
   if (values.help) {
     io.stdout(command === 'cv' ? CV_USAGE : TRAIN_USAGE);
@@ -327,24 +315,9 @@ function trainStrings(values: object): { quantize?: string; name?: string; model
   return out;
 }
 
-type Options = Parameters<typeof parseArgs>[0] extends infer T
-  ? T extends { options?: infer O }
-    ? NonNullable<O>
-    : never
-  : never;
-
-/** node:util parseArgs, with its errors turned into usage errors a person can read. */
-function parse<O extends Options>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    throw new UsageError(
-      // Keep node's hint on values that start with a dash ("use '--missing=-XYZ'").
-      unknown ? `unknown option ${unknown[1]}` : message.replace(/\s*\n\s*/g, ' '),
-    );
-  }
+/** parseCommandLine with main.ts's own usage error. */
+function parse<O extends OptionSpecs>(args: string[], options: O) {
+  return parseCommandLine(args, options, usage);
 }
 
 async function version(): Promise<string> {

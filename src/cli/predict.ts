@@ -7,7 +7,6 @@
 // `loadBundleFile` is shared with `benchtop serve`.
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readBundle, type Bundle } from '../core/bundle';
 import { BenchtopError } from '../core/errors';
 import {
@@ -20,8 +19,9 @@ import {
 } from '../core/data/frame';
 import { ingest } from '../core/ingest/index';
 import type { ByteSource } from '../core/ingest/types';
-import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-options';
+import { DEFAULT_MISSING_TEXT } from '../core/ingest/reading-options';
 import { loadPredictor, type InputReport, type Prediction } from '../core/inference';
+import { JSON_HELP_FLAGS, READING_FLAGS, parseCommandLine, readingFlags } from './args';
 import { startTf } from './cv';
 import { PrepareUsageError, outputFormat, writeOutput, type PrepareOutput } from './prepare';
 
@@ -104,6 +104,8 @@ export async function loadBundleFile(path: string): Promise<Bundle> {
     throw err;
   }
 }
+
+const usage = (message: string) => new PrepareUsageError(message);
 
 export const PREDICTION_COLUMN = 'prediction';
 export const probaColumn = (label: string): string => `proba_${label}`;
@@ -190,12 +192,7 @@ export async function predict(
   if (backend !== 'wasm' && backend !== 'cpu') {
     throw new PrepareUsageError(`--backend must be wasm or cpu (got '${backend}').`);
   }
-  let options;
-  try {
-    options = readingOptions(args);
-  } catch (err) {
-    throw new PrepareUsageError(err instanceof Error ? err.message : String(err));
-  }
+  const options = readingFlags(args, usage);
   const started = now();
   const bundle = await loadBundleFile(args.bundle);
   const source = await open(args.data);
@@ -293,30 +290,11 @@ export async function predictCommand(
   io: { stdout(text: string): void },
   open: (path: string) => Promise<ByteSource>,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        backend: { type: 'string' },
-        delimiter: { type: 'string' },
-        encoding: { type: 'string' },
-        missing: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    throw new PrepareUsageError(
-      unknown ? `unknown option ${unknown[1]}` : message.replace(/\s*\n\s*/g, ' '),
-    );
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { out: { type: 'string' }, backend: { type: 'string' }, ...READING_FLAGS, ...JSON_HELP_FLAGS },
+    usage,
+  );
   if (values.help) {
     io.stdout(PREDICT_USAGE);
     return 0;

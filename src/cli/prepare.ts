@@ -14,7 +14,7 @@ import { profileTable } from '../core/data/profile';
 import type { ColumnSchema } from '../core/data/schema';
 import { ingest } from '../core/ingest/index';
 import type { ByteSource } from '../core/ingest/types';
-import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-options';
+import { DEFAULT_MISSING_TEXT } from '../core/ingest/reading-options';
 import {
   autoRecipe,
   fitRecipeSync,
@@ -24,6 +24,7 @@ import {
   type Task,
 } from '../core/recipe';
 import { getStep } from '../core/steps';
+import { readingFlags } from './args';
 
 export const PREPARE_USAGE = `Usage: benchtop prepare <data> [--recipe recipe.json] [--target COL] --out <file.csv|.arrow>
 
@@ -184,12 +185,7 @@ export async function prepare(
       '--task and --seed apply to auto-prepare; edit the recipe instead.',
     );
   }
-  let options;
-  try {
-    options = readingOptions(args);
-  } catch (err) {
-    throw new PrepareUsageError(err instanceof Error ? err.message : String(err));
-  }
+  const options = readingFlags(args, (message) => new PrepareUsageError(message));
   const recipeFromFile = args.recipe !== undefined ? await readRecipe(args.recipe) : undefined;
   if (recipeFromFile && args.target !== undefined && recipeFromFile.target !== args.target) {
     throw new PrepareUsageError(

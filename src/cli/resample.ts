@@ -12,13 +12,14 @@ import { BenchtopError } from '../core/errors';
 import { frameFromTable } from '../core/data/frame';
 import type { ByteSource } from '../core/ingest/types';
 import { ingest } from '../core/ingest/index';
-import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-options';
+import { DEFAULT_MISSING_TEXT } from '../core/ingest/reading-options';
 import type { Tf } from '../core/models/types';
 import { nodeTf } from '../core/models/node-tf';
 import { fitRecipeSync } from '../core/recipe';
 import { resample, SYNTHETIC, REPEATED, type ClassCount } from '../core/resample';
 import type { JsonObject } from '../core/steps';
 import { outputFormat, PrepareUsageError, readRecipe, writeOutput } from './prepare';
+import { readingFlags } from './args';
 
 export const RESAMPLE_METHODS = ['smote', 'smote-nc', 'random-over', 'random-under', 'tomek'];
 /** Where the neighbour search runs: tfjs-wasm (default), tfjs-cpu, or plain TypeScript. */
@@ -178,12 +179,7 @@ export async function resampleFile(
     );
   }
   const seed = args.seed !== undefined ? wholeNumber(args.seed, '--seed', 0xffffffff) : 0;
-  let options;
-  try {
-    options = readingOptions(args);
-  } catch (err) {
-    throw new PrepareUsageError(err instanceof Error ? err.message : String(err));
-  }
+  const options = readingFlags(args, (message) => new PrepareUsageError(message));
   const recipe = args.recipe !== undefined ? await readRecipe(args.recipe) : undefined;
   if (recipe && recipe.target !== null && recipe.target !== args.target) {
     throw new PrepareUsageError(

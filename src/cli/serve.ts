@@ -15,11 +15,11 @@
 // calls. A batch with a bad request is retried request by request, so each error names its own rows.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
 import type { Bundle } from '../core/bundle';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import { loadPredictor, type Prediction, type Predictor } from '../core/inference';
 import type { Tf } from '../core/models';
+import { parseCommandLine } from './args';
 import { startTf } from './cv';
 import { loadBundleFile } from './predict';
 import { PrepareUsageError } from './prepare';
@@ -496,29 +496,18 @@ export async function serveCommand(
   io: { stdout(text: string): void; stderr(text: string): void },
   stop?: Promise<void>,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'max-body': { type: 'string' },
-        batch: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    throw new PrepareUsageError(
-      unknown ? `unknown option ${unknown[1]}` : message.replace(/\s*\n\s*/g, ' '),
-    );
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'max-body': { type: 'string' },
+      batch: { type: 'string' },
+      backend: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    (message) => new PrepareUsageError(message),
+  );
   if (values.help) {
     io.stdout(SERVE_USAGE);
     return 0;
