@@ -329,21 +329,7 @@ export class TrainState {
     if (this.running || this.blocked) return;
     const recipe = this.recipeForRun();
     if (!recipe) return;
-    const jobId = newJobId();
-    const handle = trainClient();
-    this.error = null;
-    this.notice = null;
-    this.running = {
-      jobId,
-      kind: 'cv',
-      text: 'Starting…',
-      folds: [],
-      loss: [],
-      cancelling: false,
-      startedAt: Date.now(),
-    };
-    try {
-      const api = await handle.ready;
+    await this.#job('cv', 'Could not cross-validate', async (api, jobId, handle) => {
       const run = await api.crossValidate(
         jobId,
         this.datasetId,
@@ -354,9 +340,39 @@ export class TrainState {
       );
       this.selectedRunId = run.id;
       const acc = run.metrics.accuracy ?? run.metrics.r2;
-      this.notice = `Cross-validation done: ${run.folds.length} folds in ${run.timings.seconds.toFixed(1)} s on ${run.backend.name}${acc ? `, ${run.metrics.accuracy ? 'accuracy' : 'R²'} ${acc.mean.toFixed(3)} ± ${acc.std.toFixed(3)}` : ''}.`;
+      return `Cross-validation done: ${run.folds.length} folds in ${run.timings.seconds.toFixed(1)} s on ${run.backend.name}${acc ? `, ${run.metrics.accuracy ? 'accuracy' : 'R²'} ${acc.mean.toFixed(3)} ± ${acc.std.toFixed(3)}` : ''}.`;
+    });
+  }
+
+  /**
+   * Runs one worker job as `running` (its status line, folds and loss start empty): `work` gets
+   * the worker's API, the job's id and the client handle, and returns the notice to show when it
+   * is done. A cancelled job ends with the cancel message as the notice, any other failure as the
+   * error; `running` is cleared unless another job has taken its place.
+   */
+  async #job(
+    kind: RunningJob['kind'],
+    failure: string,
+    work: (api: TrainClient, jobId: string, handle: TrainClientHandle) => Promise<string>,
+  ): Promise<void> {
+    const jobId = newJobId();
+    const handle = trainClient();
+    this.error = null;
+    this.notice = null;
+    this.running = {
+      jobId,
+      kind,
+      text: 'Starting…',
+      folds: [],
+      loss: [],
+      cancelling: false,
+      startedAt: Date.now(),
+    };
+    try {
+      const api = await handle.ready;
+      this.notice = await work(api, jobId, handle);
     } catch (err) {
-      const ui = toUiError(err, 'Could not cross-validate');
+      const ui = toUiError(err, failure);
       if (ui.code === 'cancelled') this.notice = ui.message;
       else this.error = ui;
     } finally {
@@ -434,21 +450,7 @@ export class TrainState {
     const from = this.selectedRun;
     const recipe = from ? from.recipe : this.recipeForRun();
     if (!recipe) return;
-    const jobId = newJobId();
-    const handle = trainClient();
-    this.error = null;
-    this.notice = null;
-    this.running = {
-      jobId,
-      kind: 'final',
-      text: 'Starting…',
-      folds: [],
-      loss: [],
-      cancelling: false,
-      startedAt: Date.now(),
-    };
-    try {
-      const api = await handle.ready;
+    await this.#job('final', 'Could not train the final model', async (api, jobId, handle) => {
       const model = await api.trainFinal(
         jobId,
         this.datasetId,
@@ -459,14 +461,8 @@ export class TrainState {
           ...(from?.positive ? { positive: from.positive } : {}),
         },
       );
-      this.notice = `Trained “${model.name}” on ${model.trainRows.toLocaleString('en-US')} rows in ${model.seconds.toFixed(1)} s.`;
-    } catch (err) {
-      const ui = toUiError(err, 'Could not train the final model');
-      if (ui.code === 'cancelled') this.notice = ui.message;
-      else this.error = ui;
-    } finally {
-      if (this.running?.jobId === jobId) this.running = null;
-    }
+      return `Trained “${model.name}” on ${model.trainRows.toLocaleString('en-US')} rows in ${model.seconds.toFixed(1)} s.`;
+    });
   }
 
   #onFinal(jobId: string, p: FinalProgress): void {
