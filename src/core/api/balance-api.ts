@@ -11,11 +11,9 @@
 // own loops are synchronous, so a message cannot arrive while they run; a caller that shares an
 // Int32Array over a SharedArrayBuffer (cross-origin isolated pages) can stop them mid-way by
 // setting its first element, which the samplers check between blocks.
-import { tableFromIPC } from 'apache-arrow';
 import { BenchtopError, toBenchtopError } from '../errors';
 import {
   findColumn,
-  frameFromTable,
   isNumericColumn,
   makeFrame,
   takeRows,
@@ -38,6 +36,7 @@ import {
   type SamplerSpec,
 } from '../resample/types';
 import type { DataApiDeps, DatasetMeta } from './data-api';
+import { frameCache, readDatasetMeta, yieldToEventLoop } from './stored-dataset';
 
 /** At most this many points are drawn in the 2-D view (all of a small class where possible). */
 export const SCATTER_POINTS = 5000;
@@ -134,10 +133,6 @@ export interface SamplerPreview {
   scatter: ScatterData | null;
   /** Why there is no 2-D view (fewer than two numeric features, an axis that is gone). */
   scatterNote: string | null;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function cancelledPreview(): BenchtopError {
@@ -433,37 +428,16 @@ export function createBalanceApi(
   const cancelledJobs = new Set<string>();
   // A preview re-runs on every edit of the sampler or the view: keep the decoded data, the
   // prepared frame and the last resampling, each keyed by everything it depends on.
-  let raw: { key: string; frame: Frame } | null = null;
   let prepared: { key: string; frame: Frame } | null = null;
   let resampled: { key: string; result: ResampleResult } | null = null;
 
-  async function loadMeta(id: string): Promise<DatasetMeta> {
-    const meta = await deps.store.getDataset(id);
-    if (!meta) {
-      throw new BenchtopError(
-        'not-found',
-        `Dataset ${id} is not in this browser's storage any more.`,
-      );
-    }
-    return meta;
-  }
-
-  async function loadFrame(meta: DatasetMeta): Promise<{ key: string; frame: Frame }> {
-    const key = `${meta.id}\n${meta.storedBytes}\n${JSON.stringify(meta.schema)}`;
-    if (raw?.key === key) return raw;
-    const bytes = await deps.store.getDatasetBytes(meta.id);
-    if (!bytes) {
-      throw new BenchtopError(
-        'not-found',
-        `The data of "${meta.name}" is missing from this browser's storage. Import the file again.`,
-      );
-    }
-    raw = null;
+  const dropDerived = () => {
     prepared = null;
     resampled = null;
-    raw = { key, frame: frameFromTable(tableFromIPC(bytes), meta.schema) };
-    return raw;
-  }
+  };
+  const raw = frameCache(deps.store, { onDecode: dropDerived });
+  const loadMeta = (id: string) => readDatasetMeta(deps.store, id);
+  const loadFrame = (meta: DatasetMeta) => raw.frame(meta);
 
   function preparedKey(dataKey: string, recipe: Recipe): string {
     return `${dataKey}\n${JSON.stringify([recipe.target, recipe.roles, recipe.steps, recipe.seed])}`;
@@ -654,11 +628,7 @@ export function createBalanceApi(
 
     /** Forgets the decoded and prepared data of a dataset (after a delete or a kind override). */
     evict(id: string): void {
-      if (raw?.key.startsWith(`${id}\n`)) {
-        raw = null;
-        prepared = null;
-        resampled = null;
-      }
+      if (raw.evict(id)) dropDerived();
     },
   };
 }

@@ -11,12 +11,11 @@
 // Storage, tfjs, clocks, ids and the worker's transfer() are injected, so this file stays pure and
 // one test body runs in-process and through comlink. Bytes leave as one owned buffer each, handed
 // to `transfer` so a worker moves them rather than copying; rows never cross as objects.
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
+import { tableToIPC } from 'apache-arrow';
 import { BenchtopError, toBenchtopError } from '../errors';
 import {
   findColumn,
   frameFromRows,
-  frameFromTable,
   isNumericColumn,
   isNumericKind,
   makeFrame,
@@ -59,6 +58,7 @@ import { createRng } from '../rng';
 import { deflateSync } from 'fflate';
 import type { JsonObject } from '../steps/types';
 import type { DatasetMeta, DatasetStore } from './data-api';
+import { frameCache, quietly, readDatasetMeta, yieldToEventLoop } from './stored-dataset';
 import type { ModelRecord, RunRecord } from './train-api';
 
 // ---- stored shapes -----------------------------------------------------------------------------
@@ -314,19 +314,6 @@ export const PREDICT_CHUNK_ROWS = 20_000;
 const PREDICTOR_CACHE = 2;
 const SIGNING_KEY_ID = 'signing';
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** A callback whose failures (the page went away) never fail the job it reports on. */
-function quietly<T>(fn: ((p: T) => unknown) | undefined): (p: T) => void {
-  if (!fn) return () => undefined;
-  return (p) =>
-    void Promise.resolve()
-      .then(() => fn(p))
-      .catch(() => undefined);
-}
-
 /** One buffer that holds exactly these bytes (transfer moves whole buffers). */
 function ownBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.byteOffset === 0 &&
@@ -397,33 +384,15 @@ export function createBundleApi(deps: BundleApiDeps) {
   const cancelledJobs = new Set<string>();
   /** bundle id -> its loaded predictor (newest last). */
   const predictors = new Map<string, Promise<{ bundle: Bundle; predictor: Predictor }>>();
-  let datasetCache: { key: string; frame: Frame } | null = null;
+  const frames = frameCache(deps.datasets, { nameReadFailures: true });
 
   async function loadDataset(datasetId: string): Promise<{ meta: DatasetMeta; frame: Frame }> {
-    const meta = await deps.datasets.getDataset(datasetId);
-    if (!meta) {
-      throw new BenchtopError(
-        'not-found',
-        `The dataset ${datasetId} is not in this browser's storage any more. Choose another one.`,
-      );
-    }
-    const key = `${meta.id}\n${meta.storedBytes}\n${JSON.stringify(meta.schema)}`;
-    if (datasetCache?.key === key) return { meta, frame: datasetCache.frame };
-    const bytes = await deps.datasets.getDatasetBytes(meta.id);
-    if (!bytes) {
-      throw new BenchtopError(
-        'not-found',
-        `The data of "${meta.name}" is missing from this browser's storage. Import the file again.`,
-      );
-    }
-    let frame: Frame;
-    try {
-      frame = frameFromTable(tableFromIPC(bytes), meta.schema);
-    } catch (err) {
-      throw toBenchtopError(err, `Could not read the stored data of "${meta.name}"`);
-    }
-    datasetCache = { key, frame };
-    return { meta, frame };
+    const meta = await readDatasetMeta(
+      deps.datasets,
+      datasetId,
+      (id) => `The dataset ${id} is not in this browser's storage any more. Choose another one.`,
+    );
+    return { meta, frame: (await frames.frame(meta)).frame };
   }
 
   async function loadModel(modelId: string) {

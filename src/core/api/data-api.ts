@@ -20,6 +20,7 @@ import { profileTable } from '../data/profile';
 import { formatCell, type Cell } from '../data/format';
 import { recastColumn } from '../data/recast';
 import type { ColumnKind } from '../data/schema';
+import { yieldToEventLoop } from './stored-dataset';
 
 export interface DatasetMeta {
   id: string;
@@ -82,14 +83,6 @@ function hashingSource(source: ByteSource): { source: ByteSource; digest: () => 
       return bytesToHex(hasher.digest());
     },
   };
-}
-
-/**
- * Gives the event loop one macrotask turn, so a `cancel()` message that arrived while we were
- * computing is delivered before we check for it (parsing and profiling are synchronous loops).
- */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 export function createDataApi(deps: DataApiDeps) {

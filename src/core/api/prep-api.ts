@@ -3,11 +3,11 @@
 // names the dataset and recipe it came from. Storage is injected (src/db in the browser, a fake in
 // tests), as in data-api.ts, so this file stays pure and runs in-process and through comlink.
 // Long work yields to the event loop between steps, so a cancel(jobId) sent meanwhile lands.
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
+import { tableToIPC } from 'apache-arrow';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { BenchtopError, toBenchtopError } from '../errors';
-import { frameFromTable, frameSchema, frameToTable, type Frame } from '../data/frame';
+import { frameSchema, frameToTable, type Frame } from '../data/frame';
 import { profileTable } from '../data/profile';
 import type { IngestReport } from '../ingest/types';
 import {
@@ -28,6 +28,7 @@ import {
 } from '../recipe';
 import { getStep } from '../steps';
 import type { DataApiDeps, DatasetMeta } from './data-api';
+import { frameCache, readDatasetMeta, yieldToEventLoop } from './stored-dataset';
 
 /** Where a prepared dataset came from. */
 export interface DatasetLineage {
@@ -54,42 +55,12 @@ export interface ColumnSuggestions extends RoleSuggestions {
   task?: TaskSuggestion;
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 export function createPrepApi(deps: DataApiDeps) {
   const cancelledJobs = new Set<string>();
-  // Previews re-run on every edit of a recipe: keep the last dataset's decoded frame. The key
-  // includes the schema, so a type override (same id, new kinds) decodes again.
-  let cached: { key: string; frame: Frame } | null = null;
-
-  async function loadMeta(id: string): Promise<DatasetMeta> {
-    const meta = await deps.store.getDataset(id);
-    if (!meta) {
-      throw new BenchtopError(
-        'not-found',
-        `Dataset ${id} is not in this browser's storage any more.`,
-      );
-    }
-    return meta;
-  }
-
-  async function loadFrame(meta: DatasetMeta): Promise<Frame> {
-    const key = `${meta.id}\n${meta.storedBytes}\n${JSON.stringify(meta.schema)}`;
-    if (cached?.key === key) return cached.frame;
-    const bytes = await deps.store.getDatasetBytes(meta.id);
-    if (!bytes) {
-      throw new BenchtopError(
-        'not-found',
-        `The data of "${meta.name}" is missing from this browser's storage. Import the file again.`,
-      );
-    }
-    cached = null; // free the previous frame before decoding the next
-    const frame = frameFromTable(tableFromIPC(bytes), meta.schema);
-    cached = { key, frame };
-    return frame;
-  }
+  // Previews re-run on every edit of a recipe: keep the last dataset's decoded frame.
+  const frames = frameCache(deps.store);
+  const loadMeta = (id: string) => readDatasetMeta(deps.store, id);
+  const loadFrame = async (meta: DatasetMeta): Promise<Frame> => (await frames.frame(meta)).frame;
 
   function checker(jobId: string | undefined, what: string) {
     return async () => {
@@ -270,7 +241,7 @@ export function createPrepApi(deps: DataApiDeps) {
 
     /** Forgets the decoded frame of a dataset (after a delete). */
     evict(id: string): void {
-      if (cached?.key.startsWith(`${id}\n`)) cached = null;
+      frames.evict(id);
     },
   };
 }

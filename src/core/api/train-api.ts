@@ -10,7 +10,6 @@
 // when it completes: a cancelled or failed run stores nothing. Cancellation is checked between
 // stages and folds (each stage boundary yields to the event loop so a cancel message can land) and
 // by the model between epochs.
-import { tableFromIPC } from 'apache-arrow';
 import { BenchtopError, toBenchtopError } from '../errors';
 import {
   activateBackend,
@@ -22,7 +21,7 @@ import {
   type BackendPlan,
   type DetectedBackends,
 } from '../backend';
-import { findColumn, frameFromTable, isNumericColumn, type Frame } from '../data/frame';
+import { findColumn, isNumericColumn, type Frame } from '../data/frame';
 import {
   crossValidate as runCrossValidation,
   encodeTarget,
@@ -62,6 +61,7 @@ import {
 import { parseValidationSpec, VALIDATION_KINDS, type ValidationSpec } from '../split';
 import type { FittedStep, JsonObject } from '../steps';
 import type { DatasetStore } from './data-api';
+import { frameCache, quietly, readDatasetMeta, yieldToEventLoop } from './stored-dataset';
 
 // ---- stored shapes -----------------------------------------------------------------------------
 
@@ -315,19 +315,6 @@ export const OUT_OF_FOLD_ROWS = 50_000;
 /** Loss points kept per fold. */
 const LOSS_POINTS = 2_000;
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** A callback whose failures (the page went away) never fail the job it reports on. */
-function quietly<T>(fn: ((p: T) => unknown) | undefined): (p: T) => void {
-  if (!fn) return () => undefined;
-  return (p) =>
-    void Promise.resolve()
-      .then(() => fn(p))
-      .catch(() => undefined);
-}
-
 /**
  * Batches loss points: at most one message per interval, the rest held back and flushed at the
  * end of a fold (so no point is lost and a fast L-BFGS cannot flood the main thread).
@@ -468,34 +455,11 @@ export function createTrainApi(deps: TrainApiDeps) {
   let active = honest(deps.active);
   let override: BackendOverride = deps.override ?? 'auto';
   let running = 0;
-  let cached: { key: string; frame: Frame } | null = null;
+  const frames = frameCache(deps.datasets, { nameReadFailures: true });
 
   async function loadData(datasetId: string) {
-    const meta = await deps.datasets.getDataset(datasetId);
-    if (!meta) {
-      throw new BenchtopError(
-        'not-found',
-        `Dataset ${datasetId} is not in this browser's storage any more.`,
-      );
-    }
-    const key = `${meta.id}\n${meta.storedBytes}\n${JSON.stringify(meta.schema)}`;
-    if (cached?.key === key) return { meta, frame: cached.frame };
-    const bytes = await deps.datasets.getDatasetBytes(meta.id);
-    if (!bytes) {
-      throw new BenchtopError(
-        'not-found',
-        `The data of "${meta.name}" is missing from this browser's storage. Import the file again.`,
-      );
-    }
-    cached = null;
-    let frame: Frame;
-    try {
-      frame = frameFromTable(tableFromIPC(bytes), meta.schema);
-    } catch (err) {
-      throw toBenchtopError(err, `Could not read the stored data of "${meta.name}"`);
-    }
-    cached = { key, frame };
-    return { meta, frame };
+    const meta = await readDatasetMeta(deps.datasets, datasetId);
+    return { meta, frame: (await frames.frame(meta)).frame };
   }
 
   function backendNow(): RunBackend {
@@ -870,7 +834,7 @@ export function createTrainApi(deps: TrainApiDeps) {
 
     /** Forgets the decoded frame of a dataset (after a delete or re-import). */
     evict(id: string): void {
-      if (cached?.key.startsWith(`${id}\n`)) cached = null;
+      frames.evict(id);
     },
   };
 }
