@@ -2,9 +2,7 @@
 // real files (vega-datasets seattle-weather.csv and flights-200k.arrow, the Parquet fixture) and
 // checks the exit code, stderr, the --json summary and the file written, against the same recipe
 // fitted in-process.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -14,38 +12,14 @@ import { frameToCsv } from '../../src/core/data/csv-write';
 import { profileTable } from '../../src/core/data/profile';
 import { bytesSource, ingest } from '../../src/core/ingest/index';
 import { autoRecipe, fitRecipeSync, parseRecipeText, serializeRecipe } from '../../src/core/recipe';
+import { cliJson, runCli, tempDir } from './cli-run';
 
 const DATA = 'node_modules/vega-datasets/data/';
 const WEATHER = DATA + 'seattle-weather.csv';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/benchtop.mjs', ...args],
-      { maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'benchtop-prepare-'));
-
-function oneJson(r: Run): PrepareOutput {
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  expect(r.stdout.trim().split('\n')).toHaveLength(1);
-  return JSON.parse(r.stdout) as PrepareOutput;
-}
+const run = runCli;
+const tmp = () => tempDir('prepare');
+const oneJson = cliJson<PrepareOutput>;
 
 /** The auto recipe fitted in-process on the same file: what the CLI must have written. */
 async function expected(path: string, target: string) {

@@ -2,9 +2,7 @@
 // vega-datasets seattle-weather.csv (1,461 days; weather: sun 640, rain 641, fog 101, drizzle 53,
 // snow 26; a date column and four numbers) and checks the exit code, stderr, the --json summary
 // and the file written, against the same sampler run in-process.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -15,37 +13,13 @@ import { bytesSource, ingest } from '../../src/core/ingest/index';
 import { emptyRecipe, fitRecipeSync, serializeRecipe, type Recipe } from '../../src/core/recipe';
 import { resample } from '../../src/core/resample';
 import { createRng } from '../../src/core/rng';
+import { cliJson, runCli, tempDir } from './cli-run';
 
 const WEATHER = 'node_modules/vega-datasets/data/seattle-weather.csv';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/benchtop.mjs', ...args],
-      { maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'benchtop-resample-'));
-
-function oneJson(r: Run): ResampleOutput {
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  expect(r.stdout.trim().split('\n')).toHaveLength(1);
-  return JSON.parse(r.stdout) as ResampleOutput;
-}
+const run = runCli;
+const tmp = () => tempDir('resample');
+const oneJson = cliJson<ResampleOutput>;
 
 async function weather(): Promise<Frame> {
   const { table, schema } = await ingest(bytesSource('seattle-weather.csv', readFileSync(WEATHER)));

@@ -1,34 +1,16 @@
 // The `benchtop` CLI as users run it: each test spawns the real process (node bin/benchtop.mjs)
 // and checks stdout, stderr and the exit code. Inputs are real files (vega-datasets) and the
 // broken fixtures under tests/fixtures/.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { ProfileOutput } from '../../src/cli/render';
+import { runCli, tempDir } from './cli-run';
 
 const DATA = 'node_modules/vega-datasets/data/';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(
-  args: string[],
-  command = process.execPath,
-  prefix = ['bin/benchtop.mjs'],
-): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(command, [...prefix, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = runCli;
 
 /** stdout must be exactly one JSON object (and nothing else). */
 function oneJson(stdout: string): ProfileOutput {
@@ -143,7 +125,7 @@ describe('benchtop errors', () => {
     const noRows = await run(['profile', 'tests/fixtures/parquet/no-rows.parquet']);
     expect(noRows.code).toBe(1);
     expect(noRows.stderr).toContain('no-rows.parquet has a schema but no rows');
-    const dir = mkdtempSync(join(tmpdir(), 'benchtop-cli-'));
+    const dir = tempDir('cli');
     writeFileSync(join(dir, 'empty.csv'), '');
     const empty = await run(['profile', join(dir, 'empty.csv')]);
     expect(empty.code).toBe(1);
@@ -204,7 +186,7 @@ describe('benchtop --help', () => {
 
 describe('benchtop profile reading options', () => {
   it('--delimiter, --encoding and --missing change how a CSV is read', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'benchtop-cli-'));
+    const dir = tempDir('cli');
     const path = join(dir, 'prices.csv');
     // windows-1252 bytes ("Zürich" has 0xFC), ';' separated, "-" typed for a gap.
     writeFileSync(path, Buffer.from('city;price\nZ\xfcrich;12\nBern;-\nBasel;7\n', 'latin1'));
