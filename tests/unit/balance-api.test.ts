@@ -11,7 +11,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { tableFromIPC } from 'apache-arrow';
 import { createDataApi, type DatasetMeta } from '../../src/core/api/data-api';
-import { createPrepApi } from '../../src/core/api/prep-api';
 import {
   allocatePoints,
   createBalanceApi,
@@ -34,10 +33,10 @@ import { bytesSource } from '../../src/core/ingest/index';
 import { resample, SYNTHETIC } from '../../src/core/resample';
 import { fitPca2, projectPca2 } from '../../src/core/resample/pca';
 import { createDexieDatasetStore, openBenchtopDb, type BenchtopDB } from '../../src/db';
-import { createFullDataWorkerApi, type DataWorkerFullApi } from '../../workers/data.worker';
+import type { DataWorkerFullApi } from '../../workers/data.worker';
+import { openDataWorker, WEATHER } from './data-worker-setup';
 import { expectUserError, inProcess, overComlink, rejection, type Transport } from './transports';
 
-const WEATHER = readFileSync('node_modules/vega-datasets/data/seattle-weather.csv');
 const PENGUINS = readFileSync('tests/fixtures/cv/penguins.csv');
 /** seattle-weather's classes in sorted order, counted by hand (pandas value_counts agrees). */
 const WEATHER_COUNTS = { drizzle: 53, fog: 101, rain: 641, snow: 26, sun: 640 };
@@ -51,21 +50,9 @@ for (const make of [inProcess, overComlink]) {
     let db: BenchtopDB;
     let t: Transport<DataWorkerFullApi>;
     let weather: DatasetMeta;
-    let ids = 0;
 
     beforeEach(async () => {
-      db = openBenchtopDb(`balance-${make.name}`, { indexedDB: new IDBFactory(), IDBKeyRange });
-      const deps = {
-        store: createDexieDatasetStore(db),
-        now: () => 1_700_000_000_000 + ids,
-        newId: () => `ds-${++ids}`,
-      };
-      t = make(
-        createFullDataWorkerApi(createDataApi(deps), createPrepApi(deps), createBalanceApi(deps)),
-      );
-      weather = await t.api.importFile('import', new File([WEATHER], 'seattle-weather.csv'), {
-        fileName: 'seattle-weather.csv',
-      });
+      ({ db, t, weather } = await openDataWorker(make, 'balance'));
     });
     afterEach(() => {
       t.close();

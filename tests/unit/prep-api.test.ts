@@ -3,47 +3,26 @@
 // anything that is not cloneable: recipes, previews, errors, progress). Storage is the real Dexie
 // store on fake-indexeddb; the data is vega-datasets' seattle-weather.csv imported through the
 // data API, as the app does it.
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { tableFromIPC } from 'apache-arrow';
-import { createDataApi, type DatasetMeta } from '../../src/core/api/data-api';
-import { createPrepApi, type PrepProgress } from '../../src/core/api/prep-api';
-import { createBalanceApi } from '../../src/core/api/balance-api';
+import type { DatasetMeta } from '../../src/core/api/data-api';
+import type { PrepProgress } from '../../src/core/api/prep-api';
 import { frameFromTable } from '../../src/core/data/frame';
 import { bytesSource, ingest } from '../../src/core/ingest/index';
 import { autoRecipe, fitRecipeSync, parseRecipe, type Recipe } from '../../src/core/recipe';
-import {
-  createDexieDatasetStore,
-  listDatasets,
-  openBenchtopDb,
-  type BenchtopDB,
-} from '../../src/db';
-import { createFullDataWorkerApi, type DataWorkerFullApi } from '../../workers/data.worker';
+import { listDatasets, type BenchtopDB } from '../../src/db';
+import type { DataWorkerFullApi } from '../../workers/data.worker';
+import { openDataWorker, WEATHER } from './data-worker-setup';
 import { expectUserError, inProcess, overComlink, rejection, type Transport } from './transports';
-
-const WEATHER = readFileSync('node_modules/vega-datasets/data/seattle-weather.csv');
 
 for (const make of [inProcess, overComlink]) {
   describe(`recipe API (${make.name})`, () => {
     let db: BenchtopDB;
     let t: Transport<DataWorkerFullApi>;
     let weather: DatasetMeta;
-    let ids = 0;
 
     beforeEach(async () => {
-      db = openBenchtopDb(`prep-${make.name}`, { indexedDB: new IDBFactory(), IDBKeyRange });
-      const deps = {
-        store: createDexieDatasetStore(db),
-        now: () => 1_700_000_000_000 + ids,
-        newId: () => `ds-${++ids}`,
-      };
-      t = make(
-        createFullDataWorkerApi(createDataApi(deps), createPrepApi(deps), createBalanceApi(deps)),
-      );
-      weather = await t.api.importFile('import', new File([WEATHER], 'seattle-weather.csv'), {
-        fileName: 'seattle-weather.csv',
-      });
+      ({ db, t, weather } = await openDataWorker(make, 'prep'));
     });
     afterEach(() => {
       t.close();
