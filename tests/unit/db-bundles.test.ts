@@ -18,6 +18,7 @@ import {
   listBundles,
   restoreBundle,
 } from '../../src/db/bundles';
+import { expectFailedBytesWriteStoresNothing, indexNames } from './db-checks';
 
 let indexedDB: IDBFactory;
 let db: BenchtopDB;
@@ -78,11 +79,7 @@ describe('schema version 4', () => {
   it('adds bundles (name, createdAt), bundleBytes and keys', async () => {
     await db.open();
     expect(db.verno).toBe(4);
-    const names = (t: string) =>
-      db
-        .table(t)
-        .schema.indexes.map((i) => i.name)
-        .sort();
+    const names = (t: string) => indexNames(db, t);
     expect(names('bundles')).toEqual(['createdAt', 'name']);
     expect(names('bundleBytes')).toEqual([]);
     expect(names('keys')).toEqual([]);
@@ -133,24 +130,13 @@ describe('bundle store', () => {
 
   it('a failed or over-quota bytes write leaves no bundle row', async () => {
     const store = createDexieBundleStore(db);
-    const spy = vi.spyOn(db.bundleBytes, 'put');
-    spy.mockImplementation(() => {
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    await expectFailedBytesWriteStoresNothing({
+      rows: db.bundles,
+      bytes: db.bundleBytes,
+      put: (id) => store.putBundle(recordOf(id, 1), new Uint8Array(8)),
+      quota: /the bundle "weather" needs 8 bytes.*Nothing was stored/,
+      failure: /^Could not store the bundle "weather"/,
     });
-    await expect(store.putBundle(recordOf('q', 1), new Uint8Array(8))).rejects.toMatchObject({
-      code: 'quota-exceeded',
-      message: expect.stringMatching(/the bundle "weather" needs 8 bytes.*Nothing was stored/),
-    });
-    spy.mockImplementation(() => {
-      throw new TypeError('boom');
-    });
-    await expect(store.putBundle(recordOf('x', 1), new Uint8Array(8))).rejects.toMatchObject({
-      code: 'internal',
-      message: expect.stringMatching(/^Could not store the bundle "weather"/),
-    });
-    vi.restoreAllMocks();
-    expect(await db.bundles.count()).toBe(0);
-    expect(await db.bundleBytes.count()).toBe(0);
   });
 });
 

@@ -17,6 +17,7 @@ import {
 } from '../../src/db/models';
 import { createDexieRunStore, getRun, listRuns, restoreRun } from '../../src/db/runs';
 import { listRecipes } from '../../src/db/recipes';
+import { expectFailedBytesWriteStoresNothing, indexNames } from './db-checks';
 
 const RECIPE = parseRecipe({
   format: 'benchtop.recipe',
@@ -118,11 +119,7 @@ describe('schema version 3', () => {
   it('adds runs, models and modelBytes with their indexes', async () => {
     await db.open();
     expect(db.verno).toBe(4);
-    const names = (t: string) =>
-      db
-        .table(t)
-        .schema.indexes.map((i) => i.name)
-        .sort();
+    const names = (t: string) => indexNames(db, t);
     expect(names('runs')).toEqual(['createdAt', 'datasetId']);
     expect(names('models')).toEqual(['createdAt', 'datasetId', 'runId']);
     expect(names('modelBytes')).toEqual([]);
@@ -224,24 +221,13 @@ describe('models', () => {
 
   it('a failed or over-quota bytes write leaves no model row', async () => {
     const store = createDexieModelStore(db);
-    const spy = vi.spyOn(db.modelBytes, 'put');
-    spy.mockImplementation(() => {
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    await expectFailedBytesWriteStoresNothing({
+      rows: db.models,
+      bytes: db.modelBytes,
+      put: (id) => store.putModel(modelOf(id, 'd1'), new Uint8Array(8)),
+      quota: /the model "final" needs 8 bytes.*Nothing was stored/,
+      failure: /^Could not store the model "final"/,
     });
-    await expect(store.putModel(modelOf('m2', 'd1'), new Uint8Array(8))).rejects.toMatchObject({
-      code: 'quota-exceeded',
-      message: expect.stringMatching(/the model "final" needs 8 bytes.*Nothing was stored/),
-    });
-    spy.mockImplementation(() => {
-      throw new TypeError('boom');
-    });
-    await expect(store.putModel(modelOf('m3', 'd1'), new Uint8Array(8))).rejects.toMatchObject({
-      code: 'internal',
-      message: expect.stringMatching(/^Could not store the model "final"/),
-    });
-    vi.restoreAllMocks();
-    expect(await db.models.count()).toBe(0);
-    expect(await db.modelBytes.count()).toBe(0);
   });
 
   it('restores rows with missing fields without throwing', () => {
