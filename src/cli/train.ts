@@ -25,11 +25,20 @@ import {
   type Quantization,
 } from '../core/bundle';
 import { BenchtopError } from '../core/errors';
-import { runCrossValidation, trainFinal } from '../core/evaluate';
+import { trainFinal } from '../core/evaluate';
 import type { ByteSource } from '../core/ingest/types';
 import { readZip } from '../core/bundle/zip';
 import type { JsonObject } from '../core/steps/types';
-import { JOB_OPTIONS, cvOutput, loadJob, startTf, type CvOutput, type JobArgs } from './cv';
+import {
+  JOB_OPTIONS,
+  crossValidateJob,
+  cvOutput,
+  loadJob,
+  openJob,
+  startTf,
+  type CvOutput,
+  type JobArgs,
+} from './cv';
 import { PrepareUsageError } from './prepare';
 
 export const TRAIN_USAGE = `Usage: benchtop train <data> --target COL --out <model.benchtop.zip> [options]
@@ -173,15 +182,17 @@ export async function train(
     );
   }
   const started = now();
-  const job = await loadJob(args, open);
-  const { tf } = await startTf(job.backend);
+  // The CV's folds run on --jobs threads (./fold-pool.ts); the final model is trained here.
+  const { job, pool } = args.skipCv
+    ? { job: await loadJob(args, open), pool: null }
+    : await openJob(args, open);
   let cv: CvOutput | null = null;
-  if (!args.skipCv) {
-    const r = await runCrossValidation(tf, job.frame, job.recipe, {
-      ...job.overrides,
-      ...(job.positive !== undefined ? { positive: job.positive } : {}),
-    });
-    cv = cvOutput(job, r);
+  let tf;
+  try {
+    tf = (await startTf(job.backend)).tf;
+    if (!args.skipCv) cv = cvOutput(job, await crossValidateJob(tf, job, pool));
+  } finally {
+    await pool?.close();
   }
   const { foldColumn, ...stages } = job.overrides;
   const final = await trainFinal(tf, job.frame, job.recipe, {

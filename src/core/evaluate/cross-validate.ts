@@ -4,7 +4,9 @@
 // training frame, the model is trained on it, and the fitted steps are replayed on the untouched
 // test rows with `inference: true` (no filters: every test row is kept) before scoring. Test rows
 // without a target are left out of the score. The model comes through the ModelTrainer interface,
-// so this loop runs (and is tested) without tfjs; the tfjs models plug in behind it.
+// so this loop runs (and is tested) without tfjs; the tfjs models plug in behind it. One fold is
+// one call of `runFold`; a `runFolds` hook may run those calls elsewhere (the CLI's worker threads)
+// from the plan as plain data, so the per-fold code is the same wherever it runs.
 import { BenchtopError, toBenchtopError } from '../errors';
 import { findColumn, isNumericColumn, takeRows, type Frame, type FrameColumn } from '../data/frame';
 import {
@@ -21,6 +23,7 @@ import { createRng } from '../rng';
 import {
   makeFolds,
   parseValidationSpec,
+  type Fold,
   type FoldPlan,
   type KeyColumn,
   type SplitInputs,
@@ -121,6 +124,38 @@ export interface CrossValidateOptions {
   onEpoch?: (fold: number, report: EpochReport) => void;
   /** Checked between folds and stages (and passed to the trainer). */
   isCancelled?: () => boolean;
+  /**
+   * Runs the folds somewhere else (the CLI's worker threads, src/cli/fold-worker.ts): given the
+   * plan as plain data, it must run `runFold` on each fold, with the same model, sampler and seed
+   * as `trainer` and `resample`, and return the outcomes in the plan's order. Without it the folds
+   * run here, one after another. Progress, loss curves and cancellation go through `hooks`.
+   */
+  runFolds?: FoldRunner;
+}
+
+/**
+ * What the folds of one cross-validation share, as plain data (typed arrays and JSON), so it can
+ * cross to a worker: the data, the recipe, the folds' row indices, the label mapping and the
+ * columns that are not features.
+ */
+export interface FoldRunPlan {
+  frame: Frame;
+  recipe: Recipe;
+  target: string;
+  folds: Fold[];
+  mapping: LabelMapping | null;
+  exclude: string[];
+}
+
+/** Per-fold hooks: progress and loss curves of the fold, and the cancel check. */
+export type FoldHooks = Pick<CrossValidateOptions, 'onProgress' | 'onEpoch' | 'isCancelled'>;
+
+export type FoldRunner = (plan: FoldRunPlan, hooks: FoldHooks) => Promise<FoldOutcome[]>;
+
+/** One fold's result and the model's input columns (the same in every fold). */
+export interface FoldOutcome {
+  result: FoldResult;
+  features: string[];
 }
 
 export interface FoldResult {
@@ -338,6 +373,160 @@ export function trainingData(
   };
 }
 
+/** What every fold reads: the plan, and the encoded target of every row. */
+export interface FoldContext extends FoldRunPlan {
+  /** Classification: class index per row (-1 = missing). Regression: the values (NaN = missing). */
+  yAll: Int32Array | Float64Array;
+}
+
+/** The fold context of a plan (a worker builds it from the plan it received). */
+export function foldContext(plan: FoldRunPlan): FoldContext {
+  const column = findColumn(plan.frame, plan.target);
+  if (!column) {
+    throw new BenchtopError(
+      'invalid-argument',
+      `The target column '${plan.target}' is not in this dataset. Choose another target.`,
+      { column: plan.target },
+    );
+  }
+  const yAll = plan.mapping ? encodeTarget(column, plan.mapping) : regressionTarget(column);
+  return { ...plan, yAll };
+}
+
+/** The model and the sampler a fold uses. */
+export interface FoldStages {
+  trainer: ModelTrainer;
+  resample?: ResampleHook;
+}
+
+/**
+ * Runs fold `f` (0-based over all repeats) of the plan: the recipe's steps fitted on its training
+ * rows, the sampler, the model, then the fitted steps replayed on its untouched test rows and the
+ * rows with a target scored. The one per-fold code path: crossValidate calls it in process, the
+ * CLI's fold workers call it on their folds.
+ */
+export async function runFold(
+  ctx: FoldContext,
+  f: number,
+  stages: FoldStages,
+  hooks: FoldHooks = {},
+): Promise<FoldOutcome> {
+  const { frame, recipe, target, mapping, exclude, yAll } = ctx;
+  const total = ctx.folds.length;
+  const k = mapping ? mapping.labels.length : 1;
+  const checkCancel = (): void => {
+    if (hooks.isCancelled?.()) throw cancelledCv();
+  };
+  const fold = ctx.folds[f];
+  const number = f + 1;
+  const progress = (stage: Stage): void => {
+    checkCancel();
+    hooks.onProgress?.({ stage, fold: number, folds: total });
+  };
+  progress('prepare');
+  const trainFrame = takeRows(frame, fold.train);
+  const fitted: FittedRecipe = await inFold(number, total, 'preparing the training rows', () =>
+    fitRecipe(trainFrame, recipe, { beforeStep: checkCancel }),
+  );
+  let resampled: ResampleOutput = { frame: fitted.frame };
+  if (stages.resample) {
+    progress('resample');
+    const seed = foldSeed(recipe.seed, f);
+    const resample = stages.resample;
+    resampled = await inFold(number, total, 'resampling the training rows', () =>
+      runResample(resample, fitted.frame, target, {
+        seed,
+        rng: createRng(seed),
+        fold: f,
+        isCancelled: hooks.isCancelled,
+      }),
+    );
+  }
+
+  progress('train');
+  const train = await inFold(number, total, 'building the training matrix', async () =>
+    trainingData(
+      resampled.frame,
+      target,
+      mapping,
+      exclude,
+      resampled.sampleWeight,
+      `Fold ${number} of ${total}`,
+    ),
+  );
+  const model = await inFold(number, total, 'training the model', () =>
+    stages.trainer.fit(train, {
+      seed: foldSeed(recipe.seed, f),
+      onEpoch: hooks.onEpoch ? (r) => hooks.onEpoch!(number, r) : undefined,
+      isCancelled: hooks.isCancelled,
+    }),
+  );
+  let predictions: Float64Array;
+  let scored: Int32Array;
+  let yTest: Int32Array | Float64Array;
+  try {
+    progress('score');
+    const testFrame = takeRows(frame, fold.test);
+    const testPrepared = await inFold(number, total, 'preparing the test rows', async () =>
+      applyRecipe(testFrame, fitted, { inference: true }),
+    );
+    // Score only test rows that have a target (the test fold is never filtered, so its rows line
+    // up with fold.test one to one).
+    const present: number[] = [];
+    for (let j = 0; j < fold.test.length; j++) {
+      const v = yAll[fold.test[j]];
+      if (mapping ? v >= 0 : v === v) present.push(j);
+    }
+    const local = Int32Array.from(present);
+    const test = await inFold(number, total, 'building the test matrix', async () =>
+      toMatrix(testPrepared, target, { exclude, rows: local, features: train.featureNames }),
+    );
+    predictions = await inFold(number, total, 'predicting the test rows', async () =>
+      model.predict(test.X, test.rows),
+    );
+    scored = Int32Array.from(present, (j) => fold.test[j]);
+    yTest = mapping
+      ? Int32Array.from(scored, (i) => yAll[i])
+      : Float64Array.from(scored, (i) => yAll[i]);
+  } finally {
+    model.dispose();
+  }
+  const expected = scored.length * (mapping ? k : 1);
+  if (predictions.length !== expected) {
+    throw new BenchtopError(
+      'internal',
+      `Fold ${number} of ${total}: the model returned ${predictions.length} values for ${scored.length} rows (expected ${expected}).`,
+    );
+  }
+  if (scored.length === 0) {
+    throw new BenchtopError(
+      'no-rows',
+      `Fold ${number} of ${total} has no test row with a target to score.`,
+      { fold: number },
+    );
+  }
+  const report = mapping
+    ? classificationReport(yTest as Int32Array, predictions, k, {
+        positive: mapping.positive ?? undefined,
+        names: mapping.labels,
+      })
+    : regressionReport(yTest, predictions);
+  return {
+    result: {
+      index: fold.index,
+      repeat: fold.repeat,
+      trainRows: fold.train.length,
+      fittedRows: train.rows,
+      testRows: fold.test.length,
+      scoredRows: scored.length,
+      report,
+      scored,
+      predictions,
+    },
+    features: [...train.featureNames],
+  };
+}
+
 export async function crossValidate(
   frame: Frame,
   recipe: Recipe,
@@ -402,117 +591,39 @@ export async function crossValidate(
   const total = plan.folds.length;
   const notes = [...plan.notes];
   const k = mapping ? mapping.labels.length : 1;
-  const results: FoldResult[] = [];
-  let features: string[] = [];
-
-  for (let f = 0; f < total; f++) {
-    const fold = plan.folds[f];
-    const number = f + 1;
-    const progress = (stage: Stage): void => {
-      checkCancel();
-      options.onProgress?.({ stage, fold: number, folds: total });
-    };
-    progress('prepare');
-    const trainFrame = takeRows(frame, fold.train);
-    const fitted: FittedRecipe = await inFold(number, total, 'preparing the training rows', () =>
-      fitRecipe(trainFrame, recipe, { beforeStep: checkCancel }),
-    );
-    let resampled: ResampleOutput = { frame: fitted.frame };
-    if (options.resample) {
-      progress('resample');
-      const seed = foldSeed(recipe.seed, f);
-      const resample = options.resample;
-      resampled = await inFold(number, total, 'resampling the training rows', () =>
-        runResample(resample, fitted.frame, target, {
-          seed,
-          rng: createRng(seed),
-          fold: f,
-          isCancelled: options.isCancelled,
-        }),
-      );
-    }
-
-    progress('train');
-    const train = await inFold(number, total, 'building the training matrix', async () =>
-      trainingData(
-        resampled.frame,
-        target,
-        mapping,
-        exclude,
-        resampled.sampleWeight,
-        `Fold ${number} of ${total}`,
-      ),
-    );
-    features = [...train.featureNames];
-    const model = await inFold(number, total, 'training the model', () =>
-      options.trainer.fit(train, {
-        seed: foldSeed(recipe.seed, f),
-        onEpoch: options.onEpoch ? (r) => options.onEpoch!(number, r) : undefined,
-        isCancelled: options.isCancelled,
-      }),
-    );
-    let predictions: Float64Array;
-    let scored: Int32Array;
-    let yTest: Int32Array | Float64Array;
-    try {
-      progress('score');
-      const testFrame = takeRows(frame, fold.test);
-      const testPrepared = await inFold(number, total, 'preparing the test rows', async () =>
-        applyRecipe(testFrame, fitted, { inference: true }),
-      );
-      // Score only test rows that have a target (the test fold is never filtered, so its rows line
-      // up with fold.test one to one).
-      const present: number[] = [];
-      for (let j = 0; j < fold.test.length; j++) {
-        const v = yAll[fold.test[j]];
-        if (mapping ? v >= 0 : v === v) present.push(j);
-      }
-      const local = Int32Array.from(present);
-      const test = await inFold(number, total, 'building the test matrix', async () =>
-        toMatrix(testPrepared, target, { exclude, rows: local, features: train.featureNames }),
-      );
-      predictions = await inFold(number, total, 'predicting the test rows', async () =>
-        model.predict(test.X, test.rows),
-      );
-      scored = Int32Array.from(present, (j) => fold.test[j]);
-      yTest = mapping
-        ? Int32Array.from(scored, (i) => yAll[i])
-        : Float64Array.from(scored, (i) => yAll[i]);
-    } finally {
-      model.dispose();
-    }
-    const expected = scored.length * (mapping ? k : 1);
-    if (predictions.length !== expected) {
+  const foldPlan: FoldRunPlan = {
+    frame,
+    recipe,
+    target,
+    folds: plan.folds,
+    mapping,
+    exclude,
+  };
+  const hooks: FoldHooks = {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+    ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}),
+  };
+  let outcomes: FoldOutcome[];
+  if (options.runFolds) {
+    outcomes = await options.runFolds(foldPlan, hooks);
+    if (outcomes.length !== total) {
       throw new BenchtopError(
         'internal',
-        `Fold ${number} of ${total}: the model returned ${predictions.length} values for ${scored.length} rows (expected ${expected}).`,
+        `The fold runner returned ${outcomes.length} folds of ${total}.`,
       );
     }
-    if (scored.length === 0) {
-      throw new BenchtopError(
-        'no-rows',
-        `Fold ${number} of ${total} has no test row with a target to score.`,
-        { fold: number },
-      );
-    }
-    const report = mapping
-      ? classificationReport(yTest as Int32Array, predictions, k, {
-          positive: mapping.positive ?? undefined,
-          names: mapping.labels,
-        })
-      : regressionReport(yTest, predictions);
-    results.push({
-      index: fold.index,
-      repeat: fold.repeat,
-      trainRows: fold.train.length,
-      fittedRows: train.rows,
-      testRows: fold.test.length,
-      scoredRows: scored.length,
-      report,
-      scored,
-      predictions,
-    });
+  } else {
+    const ctx: FoldContext = { ...foldPlan, yAll };
+    const stages: FoldStages = {
+      trainer: options.trainer,
+      ...(options.resample ? { resample: options.resample } : {}),
+    };
+    outcomes = [];
+    for (let f = 0; f < total; f++) outcomes.push(await runFold(ctx, f, stages, hooks));
   }
+  const results = outcomes.map((o) => o.result);
+  const features = total > 0 ? outcomes[total - 1].features : [];
 
   checkCancel();
   options.onProgress?.({ stage: 'done', fold: total, folds: total });
