@@ -16,7 +16,7 @@ import { toBenchtopError } from '../core/errors';
 import { getModelBytes, restoreModel } from './models';
 import { getRun } from './runs';
 import type { BenchtopDB } from './schema';
-import { putRowWithBytes, storageFullError } from './storage';
+import { deleteRowWithBytes, putRowWithBytes, storageFullError } from './storage';
 
 type Loose = Record<string, unknown>;
 
@@ -96,14 +96,7 @@ export async function listBundles(db: BenchtopDB): Promise<BundleRecord[]> {
 
 /** Deletes a bundle's row and bytes together. Deleting a missing bundle is not an error. */
 export async function deleteBundle(db: BenchtopDB, id: string): Promise<void> {
-  try {
-    await db.transaction('rw', db.bundles, db.bundleBytes, async () => {
-      await db.bundles.delete(id);
-      await db.bundleBytes.delete(id);
-    });
-  } catch (err) {
-    throw toBenchtopError(err, 'Could not delete the bundle');
-  }
+  await deleteRowWithBytes(db, db.bundles, db.bundleBytes, id, 'Could not delete the bundle');
 }
 
 /** The BundleStore the core bundle API writes through (in the train worker). */

@@ -4,7 +4,7 @@
 import type { DatasetMeta, DatasetStore } from '../core/api/data-api';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import { restoreDataset, type BenchtopDB } from './schema';
-import { estimateStorage, formatBytes, putRowWithBytes } from './storage';
+import { deleteRowWithBytes, estimateStorage, formatBytes, putRowWithBytes } from './storage';
 
 // Re-exported: callers (and src/db/index.ts) have always found them here.
 export { estimateStorage, formatBytes, isQuotaError } from './storage';
@@ -155,14 +155,7 @@ export async function renameDataset(db: BenchtopDB, id: string, name: string): P
 
 /** Deletes a dataset's metadata and bytes together. Deleting a missing dataset is not an error. */
 export async function deleteDataset(db: BenchtopDB, id: string): Promise<void> {
-  try {
-    await db.transaction('rw', db.datasets, db.datasetBytes, async () => {
-      await db.datasets.delete(id);
-      await db.datasetBytes.delete(id);
-    });
-  } catch (err) {
-    throw toBenchtopError(err, 'Could not delete the dataset');
-  }
+  await deleteRowWithBytes(db, db.datasets, db.datasetBytes, id, 'Could not delete the dataset');
 }
 
 export interface StorageUsage {

@@ -4,11 +4,10 @@
 // makes (per dataset, newest first) and restore-on-read, which fills defaults and never throws.
 import type { ModelRecord, ModelStore } from '../core/api/train-api';
 import type { BackendName } from '../core/backend';
-import { toBenchtopError } from '../core/errors';
 import type { FittedStep } from '../core/steps';
 import { restoreStoredRecipe } from './runs';
 import type { BenchtopDB } from './schema';
-import { putRowWithBytes, storageFullError } from './storage';
+import { deleteRowWithBytes, putRowWithBytes, storageFullError } from './storage';
 
 type Loose = Record<string, unknown>;
 
@@ -116,14 +115,7 @@ export async function getModelBytes(db: BenchtopDB, id: string): Promise<Uint8Ar
 
 /** Deletes a model's row and bytes together. Deleting a missing model is not an error. */
 export async function deleteModel(db: BenchtopDB, id: string): Promise<void> {
-  try {
-    await db.transaction('rw', db.models, db.modelBytes, async () => {
-      await db.models.delete(id);
-      await db.modelBytes.delete(id);
-    });
-  } catch (err) {
-    throw toBenchtopError(err, 'Could not delete the model');
-  }
+  await deleteRowWithBytes(db, db.models, db.modelBytes, id, 'Could not delete the model');
 }
 
 /** The ModelStore the core train API writes through (in the train worker). */

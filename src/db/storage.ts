@@ -1,7 +1,7 @@
 // Writing to the browser's storage within its quota: one row and its big bytes (a dataset's Arrow
-// IPC, a model's weights, a bundle's zip) in ONE transaction, so a failed or over-quota write
-// leaves nothing half-stored; recognising the quota error however the browser or Dexie reports
-// it; and the sizes and free space a person reads in the message that follows.
+// IPC, a model's weights, a bundle's zip) written and deleted in ONE transaction, so a failed or
+// over-quota write leaves nothing half-stored; recognising the quota error however the browser or
+// Dexie reports it; and the sizes and free space a person reads in the message that follows.
 import type { EntityTable } from 'dexie';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import type { BenchtopDB } from './schema';
@@ -119,5 +119,23 @@ export async function putRowWithBytes<T extends { id: string }>(
   } catch (err) {
     if (isQuotaError(err)) throw await errors.quota(bytes.byteLength);
     throw toBenchtopError(err, errors.failure);
+  }
+}
+
+/** Deletes a row and its bytes in one transaction; a missing id is not an error. */
+export async function deleteRowWithBytes(
+  db: BenchtopDB,
+  rows: EntityTable<{ id: string }, 'id'>,
+  bytesTable: EntityTable<{ id: string; bytes: Uint8Array }, 'id'>,
+  id: string,
+  failure: string,
+): Promise<void> {
+  try {
+    await db.transaction('rw', rows, bytesTable, async () => {
+      await rows.delete(id);
+      await bytesTable.delete(id);
+    });
+  } catch (err) {
+    throw toBenchtopError(err, failure);
   }
 }
