@@ -15,20 +15,9 @@ import type { BundleManifest, Quantization } from '../core/bundle/manifest';
 import { toBenchtopError } from '../core/errors';
 import { getModelBytes, restoreModel } from './models';
 import { getRun } from './runs';
+import { finite as num, obj, str } from './loose';
 import type { BenchtopDB } from './schema';
 import { deleteRowWithBytes, putRowWithBytes, storageFullError } from './storage';
-
-type Loose = Record<string, unknown>;
-
-function obj(v: unknown): Loose {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : {};
-}
-function str(v: unknown, fallback: string): string {
-  return typeof v === 'string' ? v : fallback;
-}
-function num(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-}
 
 const QUANTIZATIONS: readonly Quantization[] = ['none', 'float16', 'uint8'];
 

@@ -6,23 +6,9 @@ import type { ModelRecord, ModelStore } from '../core/api/train-api';
 import type { BackendName } from '../core/backend';
 import type { FittedStep } from '../core/steps';
 import { restoreStoredRecipe } from './runs';
+import { arr, num, obj, str } from './loose';
 import type { BenchtopDB } from './schema';
 import { deleteRowWithBytes, putRowWithBytes, storageFullError } from './storage';
-
-type Loose = Record<string, unknown>;
-
-function obj(v: unknown): Loose {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : {};
-}
-function str(v: unknown, fallback: string): string {
-  return typeof v === 'string' ? v : fallback;
-}
-function num(v: unknown, fallback: number): number {
-  return typeof v === 'number' ? v : fallback;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
 
 const BACKENDS: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 

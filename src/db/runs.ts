@@ -15,23 +15,9 @@ import type { BackendName } from '../core/backend';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import { parseRecipe, type Recipe } from '../core/recipe';
 import { isQuotaError } from './datasets';
+import { arr, num, obj, str } from './loose';
 import type { BenchtopDB } from './schema';
 
-type Loose = Record<string, unknown>;
-
-function obj(v: unknown): Loose {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : {};
-}
-function str(v: unknown, fallback: string): string {
-  return typeof v === 'string' ? v : fallback;
-}
-/** A number, NaN kept (an undefined metric is NaN on purpose); anything else the fallback. */
-function num(v: unknown, fallback: number): number {
-  return typeof v === 'number' ? v : fallback;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
 function nums(v: unknown): number[] {
   return Array.isArray(v) || ArrayBuffer.isView(v)
     ? Array.from(v as ArrayLike<unknown>, (x) => num(x, NaN))

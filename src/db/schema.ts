@@ -11,6 +11,7 @@ import type { ColumnProfile, DatasetProfile, ProfileWarning } from '../core/data
 import type { FileFormat, IngestReport } from '../core/ingest/types';
 import { BenchtopError } from '../core/errors';
 import { parseRecipe, type Recipe } from '../core/recipe';
+import { arr, finite as num, obj, str } from './loose';
 
 /** Arrow IPC bytes of one dataset, kept apart from its metadata so listing never loads them. */
 export interface DatasetBytesRow {
@@ -103,22 +104,8 @@ export function openBenchtopDb(name = 'benchtop', options?: DexieOptions): Bench
 // Restore-on-read. Rows are data written by whichever version of the app ran at the time; these
 // functions accept anything and return the current shape, never throwing on a missing field.
 
-type Loose = Record<string, unknown>;
-
-function obj(v: unknown): Loose {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : {};
-}
-function str(v: unknown, fallback: string): string {
-  return typeof v === 'string' ? v : fallback;
-}
-function num(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-}
 function numOrNull(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
 }
 function kind(v: unknown): ColumnKind {
   return COLUMN_KINDS.includes(v as ColumnKind) ? (v as ColumnKind) : 'text';
