@@ -19,7 +19,7 @@ import { defineSampler } from './define';
 import type { Neighbours } from './neighbours';
 import { minorityClass, readTarget } from './strategy';
 import { featureColumns, requireComplete, rowsByClass } from './shared';
-import { smoteCore, type CategoricalPart, type SmoteParams } from './smote';
+import { SMOTE_SETTINGS, smoteCore, type CategoricalPart, type SmoteParams } from './smote';
 
 /** np.median of the per-column population standard deviations of `rows`. */
 export function medianStd(columns: readonly NumericFrameColumn[], rows: Int32Array): number {
@@ -105,22 +105,7 @@ export const smoteNc = defineSampler<SmoteParams>({
   title: 'SMOTE-NC',
   description:
     'SMOTE for mixed numeric and categorical features (imbalanced-learn’s SMOTENC): numbers are interpolated between a row and a same-class neighbour; categorical, text and true/false columns take the most frequent value among the neighbours. A differing category counts as the median standard deviation of the numeric features in the minority class. Needs at least one numeric feature and no missing values.',
-  params: {
-    kNeighbors: {
-      type: 'number',
-      label: 'Neighbours (k)',
-      help: 'How many nearest same-class rows each row may be paired with.',
-      min: 1,
-      max: 1000,
-      integer: true,
-    },
-    samplingStrategy: {
-      type: 'strategy',
-      label: 'Balance',
-      help: "'auto' grows every class to the largest one; a ratio sets minority / majority (two classes); or give rows per class.",
-    },
-  },
-  defaults: { kNeighbors: 5, samplingStrategy: 'auto' },
+  ...SMOTE_SETTINGS,
 
   fitResample(frame, target, params, ctx) {
     const t = readTarget(frame, target);

@@ -29,7 +29,7 @@ import {
   type ResampleResult,
   type SamplingStrategy,
 } from './types';
-import { defineSampler } from './define';
+import { defineSampler, type SamplerDescription } from './define';
 
 export type SmoteParams = { kNeighbors: number; samplingStrategy: SamplingStrategy };
 
@@ -126,12 +126,8 @@ export function smoteCore(
   return appendRows(frame, t, add, notes);
 }
 
-export const smote = defineSampler<SmoteParams>({
-  kind: 'smote',
-  family: 'over',
-  title: 'SMOTE',
-  description:
-    'Adds synthetic rows to the smaller classes: each lies on the line between a row and one of its k nearest rows of the same class (imbalanced-learn’s SMOTE). Needs numeric features without missing values; distances use the features as the recipe prepared them, so scale them first. For categorical features use SMOTE-NC.',
+/** SMOTE's and SMOTE-NC's settings (the same two, with imbalanced-learn's defaults). */
+export const SMOTE_SETTINGS: Pick<SamplerDescription<SmoteParams>, 'params' | 'defaults'> = {
   params: {
     kNeighbors: {
       type: 'number',
@@ -148,6 +144,15 @@ export const smote = defineSampler<SmoteParams>({
     },
   },
   defaults: { kNeighbors: 5, samplingStrategy: 'auto' },
+};
+
+export const smote = defineSampler<SmoteParams>({
+  kind: 'smote',
+  family: 'over',
+  title: 'SMOTE',
+  description:
+    'Adds synthetic rows to the smaller classes: each lies on the line between a row and one of its k nearest rows of the same class (imbalanced-learn’s SMOTE). Needs numeric features without missing values; distances use the features as the recipe prepared them, so scale them first. For categorical features use SMOTE-NC.',
+  ...SMOTE_SETTINGS,
 
   fitResample(frame, target, params, ctx) {
     const t = readTarget(frame, target);
