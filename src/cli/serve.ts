@@ -16,6 +16,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bundle } from '../core/bundle';
+import { exampleRow as exampleRowOf } from '../core/bundle/deploy/templates';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import { loadPredictor, type Prediction, type Predictor } from '../core/inference';
 import type { Tf } from '../core/models';
@@ -288,21 +289,7 @@ function parseRequest(text: string, example: string): Record<string, unknown>[] 
 
 /** One example row for messages: each feature's first category or smallest training value. */
 function exampleRow(predictor: Predictor): string {
-  const row = Object.fromEntries(
-    predictor.inputSignature
-      .filter((c) => c.role === 'feature')
-      .map((c) => [
-        c.name,
-        c.categories && c.categories.length > 0
-          ? c.categories[0]
-          : c.range
-            ? c.range.min
-            : c.kind === 'boolean'
-              ? false
-              : null,
-      ]),
-  );
-  const text = JSON.stringify(row);
+  const text = JSON.stringify(exampleRowOf(predictor.inputSignature));
   return text.length > 300 ? '{"column": value, ...}' : text;
 }
 

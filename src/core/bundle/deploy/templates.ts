@@ -2,6 +2,7 @@
 // three tfjs packages server.mjs needs), deploy/Dockerfile (+ its .dockerignore), deploy/k8s.yaml
 // (Deployment + Service + HorizontalPodAutoscaler) and deploy/README.md. Names in them come from
 // the model's name, reduced to what Kubernetes and npm accept (a DNS-1123 label).
+import type { InputColumn } from '../manifest';
 import type { DeployManifest } from './index';
 
 /** The tfjs version the server installs: the one that wrote the model (DESIGN.md §9). */
@@ -21,12 +22,15 @@ export function deployName(manifest: DeployManifest): string {
   return /^[a-z]/.test(slug) ? slug : `model-${slug}`.replace(/-+$/, '');
 }
 
-/** One example row for documentation: each feature's first category or smallest value. */
+/**
+ * One example row for documentation and messages (the README here, `benchtop serve`'s errors):
+ * each feature's first category or smallest training value.
+ */
 export function exampleRow(
-  manifest: DeployManifest,
+  columns: readonly InputColumn[],
 ): Record<string, string | number | boolean | null> {
   return Object.fromEntries(
-    manifest.input.columns
+    columns
       .filter((c) => c.role === 'feature')
       .map((c) => [
         c.name,
@@ -206,7 +210,7 @@ spec:
 
 export function readme(manifest: DeployManifest): string {
   const name = deployName(manifest);
-  const example = JSON.stringify({ rows: [exampleRow(manifest)] });
+  const example = JSON.stringify({ rows: [exampleRow(manifest.input.columns)] });
   return `# Deploying ${manifest.model.name} ${manifest.model.version}
 
 Everything here runs from the unzipped bundle, without Benchtop. The input columns are listed in
