@@ -31,31 +31,32 @@ export function binaryClfCurve(truth: ArrayLike<number>, scores: ArrayLike<numbe
       );
     }
   }
-  // Two native numeric sorts (all scores, positives' scores) instead of sorting row indices with a
-  // comparator, which calls back into JS n·log n times (~10x slower on 100k rows): at each distinct
-  // score the rows at or above it come from the first sort, the positives among them from the
-  // second. Same counts, ties still one step.
-  const all = Float64Array.from(scores as ArrayLike<number>).sort();
+  // Two native numeric sorts, of the negatives' and of the positives' scores (together cheaper than
+  // sorting every score, and far cheaper than sorting row indices with a comparator, which calls
+  // back into JS n·log n times), then one walk down both from the highest score: at each distinct
+  // score, the rows at or above it are counted on each side. Ties stay one step.
   let positives = 0;
   for (let i = 0; i < n; i++) if (truth[i]) positives++;
   const pos = new Float64Array(positives);
-  for (let i = 0, k = 0; i < n; i++) if (truth[i]) pos[k++] = scores[i];
+  const neg = new Float64Array(n - positives);
+  for (let i = 0, p = 0, q = 0; i < n; i++) {
+    if (truth[i]) pos[p++] = scores[i];
+    else neg[q++] = scores[i];
+  }
   pos.sort();
+  neg.sort();
   const fps = new Float64Array(n);
   const tps = new Float64Array(n);
   const thresholds = new Float64Array(n);
   let steps = 0;
   let p = positives - 1;
-  let tp = 0;
-  for (let j = n - 1; j >= 0; j--) {
-    const s = all[j];
-    if (j > 0 && all[j - 1] === s) continue; // not yet the last (lowest) row of this score
-    while (p >= 0 && pos[p] >= s) {
-      tp++;
-      p--;
-    }
-    tps[steps] = tp;
-    fps[steps] = n - j - tp;
+  let q = n - positives - 1;
+  while (p >= 0 || q >= 0) {
+    const s = q < 0 || (p >= 0 && pos[p] > neg[q]) ? pos[p] : neg[q];
+    while (p >= 0 && pos[p] === s) p--;
+    while (q >= 0 && neg[q] === s) q--;
+    tps[steps] = positives - 1 - p;
+    fps[steps] = n - positives - 1 - q;
     thresholds[steps++] = s;
   }
   return {

@@ -21,16 +21,6 @@ export interface RocCurve {
   thresholds: Float64Array;
 }
 
-function fillCurve(fps: number[], tps: number[], thr: number[]): RocCurve {
-  const fpMax = fps[fps.length - 1];
-  const tpMax = tps[tps.length - 1];
-  return {
-    fpr: Float64Array.from(fps, (v) => (fpMax > 0 ? v / fpMax : NaN)),
-    tpr: Float64Array.from(tps, (v) => (tpMax > 0 ? v / tpMax : NaN)),
-    thresholds: Float64Array.from(thr),
-  };
-}
-
 /** roc_curve(truth, scores, drop_intermediate): truth is 1 for the positive class. */
 export function rocCurve(
   truth: ArrayLike<number>,
@@ -43,8 +33,14 @@ export function rocCurve(
 /** The ROC curve from a class's sorted counts (what roc_curve does after _binary_clf_curve). */
 export function rocFromCounts(counts: ClfCurve, dropIntermediate = true): RocCurve {
   const { fps, tps, thresholds } = counts;
-  const keep: number[] = [];
   const m = fps.length;
+  // Point 0 is (0, 0) at threshold = highest score + 1; then the kept steps.
+  const fpr = new Float64Array(m + 1);
+  const tpr = new Float64Array(m + 1);
+  const thr = new Float64Array(m + 1);
+  const fpMax = m > 0 ? fps[m - 1] : 0;
+  const tpMax = m > 0 ? tps[m - 1] : 0;
+  let k = 1;
   for (let i = 0; i < m; i++) {
     // sklearn keeps a point where the second difference of fps or tps is non-zero (a corner).
     if (
@@ -55,13 +51,15 @@ export function rocFromCounts(counts: ClfCurve, dropIntermediate = true): RocCur
       fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 ||
       tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0
     ) {
-      keep.push(i);
+      fpr[k] = fpMax > 0 ? fps[i] / fpMax : NaN;
+      tpr[k] = tpMax > 0 ? tps[i] / tpMax : NaN;
+      thr[k++] = thresholds[i];
     }
   }
-  const f = [0, ...keep.map((i) => fps[i])];
-  const t = [0, ...keep.map((i) => tps[i])];
-  const th = [m > 0 ? thresholds[keep[0]] + 1 : 1, ...keep.map((i) => thresholds[i])];
-  return fillCurve(f, t, th);
+  fpr[0] = fpMax > 0 ? 0 : NaN;
+  tpr[0] = tpMax > 0 ? 0 : NaN;
+  thr[0] = m > 0 ? thresholds[0] + 1 : 1;
+  return { fpr: fpr.slice(0, k), tpr: tpr.slice(0, k), thresholds: thr.slice(0, k) };
 }
 
 /** Trapezoidal area under a curve given as x (monotone) and y, as numpy.trapz / sklearn.auc. */

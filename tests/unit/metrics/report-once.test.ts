@@ -17,7 +17,7 @@ import {
   rocCurve,
   type ClassificationReport,
 } from '../../../src/core/metrics';
-import { countClass } from '../../../src/core/metrics/curve';
+import { binaryClfCurve, countClass } from '../../../src/core/metrics/curve';
 import { classColumn, isClass } from '../../../src/core/metrics/input';
 import { createRng } from '../../../src/core/rng';
 
@@ -69,6 +69,46 @@ function expectSame(y: Int32Array, proba: Float64Array, k: number, positive: num
   expect(got.undefined.pr_auc).toBe(want.pr_auc.reason);
   expect(got.curves).toEqual(want.curves);
 }
+
+/** sklearn's _binary_clf_curve written plainly: rows by score, highest first; a step per score. */
+function referenceCurve(truth: ArrayLike<number>, scores: ArrayLike<number>) {
+  const order = Array.from({ length: truth.length }, (_, i) => i).sort(
+    (a, b) => scores[b] - scores[a],
+  );
+  const fps: number[] = [];
+  const tps: number[] = [];
+  const thresholds: number[] = [];
+  let tp = 0;
+  let fp = 0;
+  order.forEach((row, j) => {
+    if (truth[row]) tp++;
+    else fp++;
+    if (j === order.length - 1 || scores[order[j + 1]] !== scores[row]) {
+      fps.push(fp);
+      tps.push(tp);
+      thresholds.push(scores[row]);
+    }
+  });
+  return { fps, tps, thresholds };
+}
+
+describe('binaryClfCurve', () => {
+  it('counts as the plain sort-and-walk on 500 seeded inputs, ties and one-class ones too', () => {
+    const rnd = createRng(5);
+    for (let t = 0; t < 500; t++) {
+      const n = 1 + Math.floor(rnd() * 120);
+      const levels = [2, 5, 1000][t % 3]; // few distinct scores: long tied runs
+      const rate = [0, 1, 0.1, 0.5][t % 4];
+      const truth = Array.from({ length: n }, () => (rnd() < rate ? 1 : 0));
+      const scores = Array.from({ length: n }, () => Math.floor(rnd() * levels) / levels);
+      const got = binaryClfCurve(truth, scores);
+      const want = referenceCurve(truth, scores);
+      expect(Array.from(got.fps)).toEqual(want.fps);
+      expect(Array.from(got.tps)).toEqual(want.tps);
+      expect(Array.from(got.thresholds)).toEqual(want.thresholds);
+    }
+  });
+});
 
 describe('classificationReport: one sort per class, the same numbers', () => {
   it('on the golden set of real predictions (binary and multiclass, ties, missing classes)', () => {
