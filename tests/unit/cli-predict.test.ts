@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileSource, main } from '../../src/cli/main';
+import { fileSource } from '../../src/cli/main';
+import { mainCli } from './cli-run';
 import type { PredictOutput } from '../../src/cli/predict';
 import { readBundle } from '../../src/core/bundle';
 import { findColumn, frameFromTable, frameRow, type Frame } from '../../src/core/data/frame';
@@ -31,15 +32,7 @@ beforeAll(async () => {
   writeFileSync(carsZip, (await autoBundle(tf, DATA.cars, 'Miles_per_Gallon', 'Cars')).zip);
 });
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
+const cli = mainCli;
 
 async function read(path: string): Promise<Frame> {
   const r = await ingest(await fileSource(path), {});

@@ -1,6 +1,6 @@
-// `benchtop` as users run it, for the CLI tests: the real process (node bin/benchtop.mjs) with
-// its exit code, stdout and stderr; a fresh temporary folder per test; and stdout read as the
-// one JSON object --json prints, with nothing on stderr and exit code 0.
+// `benchtop` as users run it, for the CLI tests: the real process (node bin/benchtop.mjs) or the
+// same main() in-process, with its exit code, stdout and stderr; a fresh temporary folder per
+// test; and stdout read as the one JSON object --json prints, with nothing on stderr and exit 0.
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,19 @@ export function runCli(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** `benchtop args...` through main() in this process (what the bin runs), output captured. */
+export async function mainCli(...args: string[]): Promise<CliRun> {
+  // Imported here: the tests that only spawn the bin need not load every command's code.
+  const { main } = await import('../../src/cli/main');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+  });
+  return { code, stdout, stderr };
 }
 
 /** A new empty folder under the system's temporary directory (benchtop-<name>-XXXXXX). */

@@ -11,7 +11,8 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainOutput } from '../../src/cli/train';
-import { main, fileSource } from '../../src/cli/main';
+import { fileSource } from '../../src/cli/main';
+import { mainCli } from './cli-run';
 import { readBundle, type Bundle } from '../../src/core/bundle';
 import { frameFromTable, findColumn } from '../../src/core/data/frame';
 import { encodeTarget, labelMapping } from '../../src/core/evaluate';
@@ -26,15 +27,7 @@ import { toMatrix } from '../../src/core/evaluate';
 const PENGUINS = 'tests/fixtures/cv/penguins.csv';
 const CARS = 'tests/fixtures/cv/cars.csv';
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
+const cli = mainCli;
 
 let tf: Tf;
 beforeAll(async () => {
