@@ -10,6 +10,7 @@ import { encodeTarget, regressionTarget } from '../evaluate/labels';
 import { toMatrix } from '../evaluate/matrix';
 import type { FinalModel } from '../evaluate/run';
 import {
+  loadedInfo,
   loadModelArtifacts,
   saveModelArtifacts,
   wrapModel,
@@ -126,15 +127,7 @@ async function scoreArtifacts(
   heldOut: HeldOut,
 ): Promise<number> {
   const layers = await loadModelArtifacts(tf, artifacts);
-  const model = wrapModel(tf, spec, task, layers, {
-    iterations: 0,
-    converged: true,
-    stopReason: 'loaded',
-    finalLoss: NaN,
-    seconds: 0,
-    backend: tf.getBackend(),
-    lossCurve: [],
-  });
+  const model = wrapModel(tf, spec, task, layers, loadedInfo(tf));
   try {
     return score(model, await model.predict(heldOut.X, heldOut.rows), heldOut);
   } finally {

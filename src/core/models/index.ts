@@ -14,7 +14,7 @@ import { mlp } from './mlp';
 import { mlpRegressor } from './mlp-regressor';
 import { checkModelParams, fillDefaults, invalidParams } from './params';
 import type { ModelDefinition } from './registry-types';
-import { loadModelArtifacts, wrapModel, type ModelArtifacts } from './trained';
+import { loadedInfo, loadModelArtifacts, wrapModel, type ModelArtifacts } from './trained';
 import type {
   FitOptions,
   ModelKind,
@@ -147,21 +147,7 @@ export async function restoreTrainedModel(
   const spec = parseModelSpec(specJson);
   const def = getModel(spec.kind);
   const model: tfl.LayersModel = await loadModelArtifacts(tf, artifacts);
-  return wrapModel(
-    tf,
-    spec,
-    def.task,
-    model,
-    info ?? {
-      iterations: 0,
-      converged: true,
-      stopReason: 'loaded',
-      finalLoss: NaN,
-      seconds: 0,
-      backend: tf.getBackend(),
-      lossCurve: [],
-    },
-  );
+  return wrapModel(tf, spec, def.task, model, info ?? loadedInfo(tf));
 }
 
 /**

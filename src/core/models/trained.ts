@@ -84,6 +84,19 @@ export async function loadModelArtifacts(
   }
 }
 
+/** The TrainInfo of a model loaded from artifacts rather than trained here (nothing to report). */
+export function loadedInfo(tf: Tf): TrainInfo {
+  return {
+    iterations: 0,
+    converged: true,
+    stopReason: 'loaded',
+    finalLoss: NaN,
+    seconds: 0,
+    backend: tf.getBackend(),
+    lossCurve: [],
+  };
+}
+
 /** Wraps a tfjs model in the TrainedModel interface (predict with binary expansion, dispose). */
 export function wrapModel(
   tf: Tf,
