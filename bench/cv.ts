@@ -6,12 +6,17 @@
 // random_state=0) on the same file in the same run. Each side is timed inside its own process,
 // from reading the file to the scores (interpreter start-up and library imports excluded on both
 // sides; tfjs's wasm backend is started once before timing, as python's imports are). CPU time is
-// reported too: on the shared machine it moves less than wall time.
+// reported too: on the shared machine it moves less than wall time. Benchtop runs twice per round:
+// as `benchtop cv` runs by default (the folds on this thread and worker threads, one per core) and
+// with --jobs 1 (every fold in this process); the fold worker's bundle is built before timing
+// (a cache, as tsx's), its start-up is timed.
 //
 //   npm run bench -- --only cv
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { cv } from '../src/cli/cv';
+import { prepareFoldWorker } from '../src/cli/fold-pool';
 import { fileSource } from '../src/cli/main';
 import { nodeTf } from '../src/core/models/node-tf';
 import { createRng } from '../src/core/rng';
@@ -95,10 +100,13 @@ interface BenchtopRun {
   cvSeconds: number;
 }
 
-async function runBenchtop(csv: string): Promise<BenchtopRun> {
+async function runBenchtop(csv: string, jobs?: number): Promise<BenchtopRun> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const o = await cv({ data: csv, target: 'y', seed: '0' }, fileSource);
+  const o = await cv(
+    { data: csv, target: 'y', seed: '0', ...(jobs !== undefined ? { jobs: String(jobs) } : {}) },
+    fileSource,
+  );
   const seconds = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   const cpuSeconds = (c.user + c.system) / 1e6;
@@ -113,10 +121,15 @@ function median(xs: number[]): number {
 export interface CvBench {
   rows: number;
   fileBytes: number;
+  /** `benchtop cv` as it runs by default: --jobs = the cores (capped at the 5 folds). */
+  jobs: number;
   benchtop: BenchtopRun;
+  /** --jobs 1: every fold in this process (the path before worker threads). */
+  inProcess: BenchtopRun;
   sklearn: SklearnRun | null;
-  runs: { benchtop: number[]; sklearn: number[] };
+  runs: { benchtop: number[]; inProcess: number[]; sklearn: number[] };
   ratio: number | null;
+  ratioInProcess: number | null;
   /**
    * Median over runs of benchtop CPU / scikit-learn CPU of the same round: steadier than wall time
    * when other jobs share the two cores (the figure itself is the wall-time ratio).
@@ -130,24 +143,37 @@ export async function benchCv(rows: number, repeat: number, baseline: boolean): 
   const csv = `bench/results/cv-${rows}.csv`;
   if (!existsSync(csv)) writeFileSync(csv, generateCvCsv(rows, 5));
   await nodeTf('wasm'); // start-up, as python's imports: not timed
+  await prepareFoldWorker(); // the worker's bundle (a cache); starting the workers is timed
   const ours: BenchtopRun[] = [];
+  const single: BenchtopRun[] = [];
   const theirs: SklearnRun[] = [];
-  // Interleaved, so a slow moment on the shared machine hits both sides alike.
+  // Interleaved, so a slow moment on the shared machine hits every side alike.
   for (let i = 0; i < repeat; i++) {
     if (baseline) theirs.push(runSklearn(csv));
     ours.push(await runBenchtop(csv));
+    single.push(await runBenchtop(csv, 1));
   }
-  const b = ours.find((r) => r.seconds === median(ours.map((x) => x.seconds)))!;
+  const at = (runs: BenchtopRun[]) =>
+    runs.find((r) => r.seconds === median(runs.map((x) => x.seconds)))!;
+  const b = at(ours);
+  const one = at(single);
   const s = baseline
     ? theirs.find((r) => r.seconds === median(theirs.map((x) => x.seconds)))!
     : null;
   return {
     rows,
     fileBytes: statSync(csv).size,
+    jobs: Math.min(availableParallelism(), 5),
     benchtop: b,
+    inProcess: one,
     sklearn: s,
-    runs: { benchtop: ours.map((r) => r.seconds), sklearn: theirs.map((r) => r.seconds) },
+    runs: {
+      benchtop: ours.map((r) => r.seconds),
+      inProcess: single.map((r) => r.seconds),
+      sklearn: theirs.map((r) => r.seconds),
+    },
     ratio: s ? b.seconds / s.seconds : null,
+    ratioInProcess: s ? one.seconds / s.seconds : null,
     cpuRatio: baseline ? median(ours.map((r, i) => r.cpuSeconds / theirs[i].cpuSeconds)) : null,
     accuracyGap: s ? Math.abs(b.accuracy - s.accuracy) : null,
   };

@@ -284,7 +284,7 @@ if (want('cv')) {
   const { benchCv, hasSklearn } = await import('./cv');
   const baseline = hasSklearn();
   console.log(
-    '\n# 5-fold stratified CV of standard-scaled logistic regression, 100k rows x 30 features, whole job from CSV: benchtop cv (wasm, in-process) vs pandas + scikit-learn cross_validate',
+    '\n# 5-fold stratified CV of standard-scaled logistic regression, 100k rows x 30 features, whole job from CSV: benchtop cv (wasm; folds on --jobs = cores threads, and --jobs 1) vs pandas + scikit-learn cross_validate',
   );
   if (!baseline) console.log('baseline skipped: /usr/bin/python3 has no scikit-learn / pandas');
   const c = await benchCv(100_000, repeat, baseline);
@@ -294,7 +294,10 @@ if (want('cv')) {
     );
   }
   console.log(
-    `  benchtop cv:  ${c.benchtop.seconds.toFixed(2)} s  [${c.runs.benchtop.map((x) => x.toFixed(2)).join(', ')}] (CV alone ${c.benchtop.cvSeconds.toFixed(2)} s); accuracy ${c.benchtop.accuracy.toFixed(4)}`,
+    `  benchtop cv:  ${c.benchtop.seconds.toFixed(2)} s  [${c.runs.benchtop.map((x) => x.toFixed(2)).join(', ')}] (CV alone ${c.benchtop.cvSeconds.toFixed(2)} s; --jobs ${c.jobs}); accuracy ${c.benchtop.accuracy.toFixed(4)}`,
+  );
+  console.log(
+    `  --jobs 1:     ${c.inProcess.seconds.toFixed(2)} s  [${c.runs.inProcess.map((x) => x.toFixed(2)).join(', ')}]${c.ratioInProcess !== null ? ` (${c.ratioInProcess.toFixed(2)}x)` : ''}`,
   );
   if (c.ratio !== null) {
     console.log(`  ratio (benchtop / scikit-learn): ${c.ratio.toFixed(2)}x   (target <= 2x)`);

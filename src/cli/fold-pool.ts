@@ -28,6 +28,11 @@ import { bundledWorker } from './worker-bundle';
 
 const ENTRY = new URL('./fold-worker.ts', import.meta.url);
 
+/** Builds (or finds) the bundled worker ahead of time: `npm run bench` does, as it starts tfjs. */
+export async function prepareFoldWorker(): Promise<boolean> {
+  return (await bundledWorker(ENTRY)) !== null;
+}
+
 /** tsx's ESM loader API (the CLI's bin registers it too): a worker registers it before the .ts entry. */
 function tsxLoader(): string {
   // The package resolves to its CommonJS build under require(); the ESM build sits beside it.
