@@ -81,10 +81,14 @@ export class FoldPool {
   private onBroken: ((w: PoolWorker) => void) | null = null;
   private closed = false;
 
-  /** Starts `size` workers on the tfjs `backend` (they boot while the caller reads its data). */
-  constructor(size: number, backend: string) {
-    this.started = bundledWorker(ENTRY).then((bundle) => {
-      if (!this.closed) this.start(bundle, size, backend);
+  /**
+   * Starts `size` workers on the tfjs `backend` (they boot while the caller reads its data).
+   * `bundled: false` runs the TypeScript through tsx, as when esbuild is missing (tests use it).
+   */
+  constructor(size: number, backend: string, options: { bundled?: boolean } = {}) {
+    const bundle = options.bundled === false ? Promise.resolve(null) : bundledWorker(ENTRY);
+    this.started = bundle.then((b) => {
+      if (!this.closed) this.start(b, size, backend);
     });
   }
 

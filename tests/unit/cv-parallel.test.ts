@@ -15,6 +15,7 @@ import { train } from '../../src/cli/train';
 import { readZip } from '../../src/core/bundle/zip';
 import { FoldPool } from '../../src/cli/fold-pool';
 import { shareFrame } from '../../src/cli/fold-protocol';
+import { bundledWorker } from '../../src/cli/worker-bundle';
 import { fileSource, main } from '../../src/cli/main';
 import { isNumericColumn } from '../../src/core/data/frame';
 import { BenchtopError } from '../../src/core/errors';
@@ -123,6 +124,39 @@ describe('folds on worker threads: the same results as in process', () => {
       await pool.close();
     }
     expect(pool.liveWorkers).toBe(0);
+  });
+
+  it('the TypeScript worker through tsx (no bundle) gives the same results too', async () => {
+    const { job, stages, cvOptions } = await setup({ data: PENGUINS, target: 'Species' });
+    const here = await crossValidate(job.frame, job.recipe, cvOptions);
+    const pool = new FoldPool(1, 'wasm', { bundled: false });
+    try {
+      const there = await crossValidate(job.frame, job.recipe, {
+        ...cvOptions,
+        runFolds: pool.runner({ model: stages.model, sampler: stages.sampler }),
+      });
+      expect(plain(there)).toEqual(plain(here));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("the worker's bundle lists every source it holds, so editing one rebuilds it", async () => {
+    const url = await bundledWorker(new URL('../../src/cli/fold-worker.ts', import.meta.url));
+    expect(url).not.toBeNull();
+    const manifest = JSON.parse(readFileSync(new URL(`${url!.href}.json`), 'utf8')) as {
+      inputs: Record<string, { size: number; mtimeMs: number }>;
+    };
+    const inputs = Object.keys(manifest.inputs);
+    for (const source of [
+      'src/cli/fold-worker.ts',
+      'src/core/evaluate/cross-validate.ts',
+      'src/core/metrics/report.ts',
+      'src/core/models/logreg.ts',
+    ]) {
+      expect(inputs).toContain(source);
+    }
+    expect(inputs.some((p) => p.includes('@tensorflow/tfjs-backend-wasm'))).toBe(true);
   });
 
   it('cv --json and train --json: --jobs 3 prints what --jobs 1 prints', async () => {
