@@ -96,7 +96,11 @@ test('cross-validate logistic regression on the demo dataset: results, runs, rel
   await expect(page.getByTestId('run-row').first()).toContainText('wasm');
   await expect(page.getByTestId('run-row').first()).toContainText('Logistic regression');
 
-  // Cancel mid-run: nothing is stored, and the next run works.
+  // Cancel mid-run: nothing is stored, and the next run works. A long run (20 repeats of 5 folds,
+  // ~100 fits) so the click always lands before it ends, however loaded the machine is.
+  await page.getByTestId('train-validation').selectOption('repeated-stratified-kfold');
+  await page.getByTestId('train-repeats').fill('20');
+  await page.getByTestId('train-repeats').dispatchEvent('change');
   await page.getByTestId('run-cv').click();
   await expect(page.locator('[data-testid="train-progress"] li[data-fold="1"]')).toBeVisible();
   await page.getByTestId('train-cancel').click();
@@ -107,6 +111,7 @@ test('cross-validate logistic regression on the demo dataset: results, runs, rel
   await expect(page.getByTestId('train-progress')).toHaveCount(0);
   await expect(page.getByTestId('run-row')).toHaveCount(1);
 
+  await page.getByTestId('train-validation').selectOption('stratified-kfold');
   await page.getByTestId('train-folds').fill('3');
   await page.getByTestId('train-folds').dispatchEvent('change');
   await page.getByTestId('run-cv').click();
