@@ -2,12 +2,13 @@
 // this thread and N - 1 Node worker threads. The pool is started early (while the data file is
 // read); each worker runs ./fold-worker.ts (bundled by ./worker-bundle.ts, so it starts fast) and
 // starts tfjs once. `runner()` is crossValidate's runFolds hook: it shares the frame's columns once
-// (./fold-protocol.ts), sends each worker the plan as plain data, hands out folds in order as
-// threads come free (this one included) and returns the outcomes in fold order. Results equal the
-// in-process path's (each fold is core's runFold with the fold's own seed, wherever it runs).
-// Errors come back as the BenchtopError the fold threw; when several folds fail, the lowest one's
-// is reported once every fold below it has finished, as in process. Cancelling (the caller's
-// isCancelled) terminates the workers. The browser keeps running its folds in its train worker.
+// (./fold-protocol.ts) and sends each worker the plan as plain data; every thread (this one
+// included) then takes the next fold from a shared schedule as it comes free, and the outcomes
+// are returned in fold order. Results equal the in-process path's (each fold is core's runFold
+// with the fold's own seed, wherever it runs). Errors come back as the BenchtopError the fold
+// threw; when several folds fail, the lowest one's is reported once every fold below it has
+// finished, as in process. Cancelling (the caller's isCancelled) terminates the workers. The
+// browser keeps running its folds in its train worker.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -23,7 +24,15 @@ import {
 } from '../core/evaluate/cross-validate';
 import type { ModelSpec } from '../core/models';
 import type { SamplerSpec } from '../core/resample';
-import { shareFrame, type FromWorker, type ToWorker, type WorkerStart } from './fold-protocol';
+import {
+  makeSchedule,
+  shareFrame,
+  stopFrom,
+  takeFold,
+  type FromWorker,
+  type ToWorker,
+  type WorkerStart,
+} from './fold-protocol';
 import { bundledWorker } from './worker-bundle';
 
 const ENTRY = new URL('./fold-worker.ts', import.meta.url);
@@ -119,8 +128,8 @@ export class FoldPool {
 
   /**
    * crossValidate's runFolds hook for this model and sampler. With `local` (the same model and
-   * sampler as in-process stages) this thread runs folds too, between which it hands the workers
-   * theirs: `--jobs N` is this thread and N - 1 workers.
+   * sampler as in-process stages) this thread runs folds too: `--jobs N` is this thread and
+   * N - 1 workers.
    */
   runner(specs: StageSpecs, local?: FoldStages): FoldRunner {
     return async (plan, hooks) => {
@@ -138,11 +147,9 @@ export class FoldPool {
     return new Promise<FoldOutcome[]>((resolve, reject) => {
       const total = plan.folds.length;
       const use = this.workers.slice(0, Math.min(this.workers.length, total - (local ? 1 : 0)));
+      const schedule = makeSchedule(total);
       const outcomes: FoldOutcome[] = new Array<FoldOutcome>(total);
       const failures = new Map<number, BenchtopError>();
-      /** Folds started and not finished, here (-1) or on a worker. */
-      const running = new Map<PoolWorker | -1, number>();
-      let next = 0;
       let done = 0;
       let settled = false;
       let timer: ReturnType<typeof setInterval> | undefined = undefined;
@@ -153,6 +160,7 @@ export class FoldPool {
         this.listener = null;
         this.onBroken = null;
         if (err) {
+          stopFrom(schedule, 0);
           // Whatever is still running is of no use: stop it now.
           void this.close();
           reject(err);
@@ -160,40 +168,30 @@ export class FoldPool {
           resolve(outcomes);
         }
       };
-      /** Folds from here on are not started: the lowest failure (as in process), or the end. */
-      const stop = (): number => Math.min(total, ...failures.keys());
-      const pump = (): void => {
+      const check = (): void => {
         if (settled) return;
         if (hooks.isCancelled?.()) return finish(cancelled('The cross-validation'));
-        for (const w of use) {
-          if (next >= stop()) break;
-          if (w.broken === null && !running.has(w)) {
-            running.set(w, next);
-            w.worker.postMessage({ type: 'run', f: next++ } satisfies ToWorker);
-          }
-        }
-        // As in process: the lowest failing fold's error, once no fold below it can fail.
         if (failures.size > 0) {
-          const s = stop();
-          if (![...running.values()].some((f) => f < s)) finish(failures.get(s)!);
+          // As in process: the lowest failing fold's error, once every fold below it has ended
+          // (each was taken before it failed: the schedule only moves forward).
+          const first = Math.min(...failures.keys());
+          for (let f = 0; f < first; f++) if (!outcomes[f] && !failures.has(f)) return;
+          finish(failures.get(first)!);
         } else if (done === total) {
           finish(null);
         }
       };
-      this.listener = (w, m) => {
+      this.listener = (_w, m) => {
         if (settled) return;
         if (m.type === 'progress') hooks.onProgress?.(m.progress);
         else if (m.type === 'epoch') hooks.onEpoch?.(m.fold, m.report);
-        else if (m.type === 'done' || m.type === 'error') {
-          running.delete(w);
-          if (m.type === 'done') {
-            outcomes[m.f] = m.outcome;
-            done++;
-          } else {
-            failures.set(m.f, new BenchtopError(m.error.code, m.error.message, m.error.details));
-          }
+        else if (m.type === 'done') {
+          outcomes[m.f] = m.outcome;
+          done++;
+        } else if (m.type === 'error') {
+          failures.set(m.f, new BenchtopError(m.error.code, m.error.message, m.error.details));
         }
-        pump();
+        check();
       };
       this.onBroken = (w) => finish(brokenError(w.broken!));
       const broken = use.find((w) => w.broken !== null);
@@ -217,31 +215,30 @@ export class FoldPool {
           model: specs.model,
           sampler: specs.sampler,
           epochs: hooks.onEpoch !== undefined,
+          schedule,
         } satisfies ToWorker);
       }
       // A cancel (a caller's flag) lands here even while every worker is busy.
-      timer = setInterval(pump, 50);
-      pump();
+      timer = setInterval(check, 50);
       if (!local) return;
-      // This thread's share: the next fold nobody has, until none is left. Between folds it lets
-      // the workers' messages in (they wait while a fold runs here).
+      // This thread's share: it takes folds from the same schedule as the workers.
       const ctx = foldContext(plan);
       void (async () => {
-        while (!settled && next < stop()) {
-          const f = next++;
-          running.set(-1, f);
+        for (let f = takeFold(schedule); f !== null && !settled; f = takeFold(schedule)) {
           try {
             outcomes[f] = await runFold(ctx, f, local, hooks);
             done++;
           } catch (err) {
             const e = toBenchtopError(err, `Fold ${f + 1}`);
             if (e.code === 'cancelled') return finish(e);
+            stopFrom(schedule, f);
             failures.set(f, e);
           }
-          running.delete(-1);
+          // Let the workers' messages in (they wait while a fold runs here).
           await new Promise((r) => setImmediate(r));
-          pump();
+          check();
         }
+        check();
       })();
     });
   }

@@ -51,27 +51,55 @@ export function frameFromShared(s: SharedFrame): Frame {
   return { rows: s.rows, columns: s.columns };
 }
 
+/**
+ * The folds' schedule, shared by this thread and the workers: [the next fold to take, the first
+ * fold not to start]. Each thread takes its next fold itself (Atomics), so no thread waits for a
+ * busy main thread to hand it one. A failing fold lowers the stop to itself: as in process, the
+ * folds after the first failure are never started.
+ */
+export function makeSchedule(total: number): Int32Array {
+  const s = new Int32Array(new SharedArrayBuffer(8));
+  s[1] = total;
+  return s;
+}
+
+/** The next fold for the calling thread, or null when there is none left to start. */
+export function takeFold(schedule: Int32Array): number | null {
+  const f = Atomics.add(schedule, 0, 1);
+  return f < Atomics.load(schedule, 1) ? f : null;
+}
+
+/** No fold from `f` on is started any more. */
+export function stopFrom(schedule: Int32Array, f: number): void {
+  let stop = Atomics.load(schedule, 1);
+  while (f < stop) {
+    const was = Atomics.compareExchange(schedule, 1, stop, f);
+    if (was === stop) return;
+    stop = was;
+  }
+}
+
 /** workerData of a fold worker. */
 export interface WorkerStart {
   /** tfjs backend: 'wasm', 'cpu' or 'auto'. */
   backend: string;
 }
 
-export type ToWorker =
-  | {
-      type: 'plan';
-      frame: SharedFrame;
-      recipe: Recipe;
-      target: string;
-      folds: Fold[];
-      mapping: LabelMapping | null;
-      exclude: string[];
-      model: ModelSpec;
-      sampler: SamplerSpec | null;
-      /** Send loss curves (only when someone listens). */
-      epochs: boolean;
-    }
-  | { type: 'run'; f: number };
+export type ToWorker = {
+  type: 'plan';
+  frame: SharedFrame;
+  recipe: Recipe;
+  target: string;
+  folds: Fold[];
+  mapping: LabelMapping | null;
+  exclude: string[];
+  model: ModelSpec;
+  sampler: SamplerSpec | null;
+  /** Send loss curves (only when someone listens). */
+  epochs: boolean;
+  /** makeSchedule's array: the worker takes folds from it until none is left. */
+  schedule: Int32Array;
+};
 
 export type FromWorker =
   | { type: 'ready' }

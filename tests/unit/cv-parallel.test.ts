@@ -14,7 +14,7 @@ import { loadJob, type CvOutput, type Job } from '../../src/cli/cv';
 import { train } from '../../src/cli/train';
 import { readZip } from '../../src/core/bundle/zip';
 import { FoldPool } from '../../src/cli/fold-pool';
-import { shareFrame } from '../../src/cli/fold-protocol';
+import { makeSchedule, shareFrame, stopFrom, takeFold } from '../../src/cli/fold-protocol';
 import { bundledWorker } from '../../src/cli/worker-bundle';
 import { fileSource, main } from '../../src/cli/main';
 import { isNumericColumn } from '../../src/core/data/frame';
@@ -214,6 +214,16 @@ describe('the runFolds hook', () => {
     expect(seen!.folds).toHaveLength(5);
     expect(seen!.target).toBe('Species');
     expect(seen!.mapping!.labels).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+  });
+
+  it('the shared schedule hands each fold out once, in order, and stops at the first failure', () => {
+    const s = makeSchedule(5);
+    expect([takeFold(s), takeFold(s)]).toEqual([0, 1]);
+    stopFrom(s, 3); // fold 3 failed: 4 is never started, 2 still is
+    stopFrom(s, 4); // a later failure does not raise the stop
+    expect([takeFold(s), takeFold(s), takeFold(s)]).toEqual([2, null, null]);
+    stopFrom(s, 0);
+    expect(takeFold(makeSchedule(0))).toBeNull();
   });
 
   it("the frame crosses once, over shared memory, with the original's values", async () => {
