@@ -310,6 +310,21 @@ describe('errors and cancelling with workers', () => {
     }
   });
 
+  it('bad input before the folds: the same exit code and message as in process', async () => {
+    const cases = [
+      [WEATHER, '--target', 'weather', '--drop', 'date,precipitation,temp_max,temp_min,wind'],
+      [WEATHER, '--target', 'weather', '--folds', '30'],
+      [PENGUINS, '--target', 'Species', '--group', 'Island'],
+      [CARS, '--target', 'Miles_per_Gallon', '--model', 'logreg'],
+    ];
+    for (const args of cases) {
+      const one = await cli('cv', ...args, '--jobs', '1');
+      expect(one.code).not.toBe(0);
+      expect(one.stderr).toMatch(/^error: /);
+      expect(await cli('cv', ...args, '--jobs', '3')).toEqual(one);
+    }
+  });
+
   it('a cancel ends the run with the cancelled error and terminates the workers', async () => {
     const { job, stages, local, cvOptions } = await setup({
       data: WEATHER,
