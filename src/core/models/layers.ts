@@ -31,28 +31,32 @@ export function buildStack(o: StackOptions): tfl.Sequential {
     o.init === 'zeros'
       ? tfl.initializers.zeros()
       : tfl.initializers.glorotUniform({ seed: Math.floor(o.init.rng() * 2 ** 31) });
-  const model = tfl.sequential();
+  const model = tfl.sequential({ name: 'benchtop_model' });
   let first = true;
   const input = () => {
     if (!first) return {};
     first = false;
     return { inputShape: [o.inputs] };
   };
-  for (const units of o.hidden) {
+  // Explicit layer names: tfjs would number them per process ("dense_Dense6"), so the same fit
+  // would write a different model.json (and bundle hashes) depending on what ran before it.
+  o.hidden.forEach((units, i) => {
     model.add(
       tfl.layers.dense({
         ...input(),
+        name: `hidden_${i + 1}`,
         units,
         activation: TF_ACTIVATION[o.activation],
         kernelInitializer: kernel(),
         biasInitializer: 'zeros',
       }),
     );
-    if (o.dropout > 0) model.add(tfl.layers.dropout({ rate: o.dropout }));
-  }
+    if (o.dropout > 0) model.add(tfl.layers.dropout({ name: `dropout_${i + 1}`, rate: o.dropout }));
+  });
   model.add(
     tfl.layers.dense({
       ...input(),
+      name: 'output',
       units: o.outputs,
       activation: 'linear',
       kernelInitializer: kernel(),
@@ -60,7 +64,12 @@ export function buildStack(o: StackOptions): tfl.Sequential {
     }),
   );
   if (o.head !== 'regression') {
-    model.add(tfl.layers.activation({ activation: o.head === 'binary' ? 'sigmoid' : 'softmax' }));
+    model.add(
+      tfl.layers.activation({
+        name: 'probabilities',
+        activation: o.head === 'binary' ? 'sigmoid' : 'softmax',
+      }),
+    );
   }
   return model;
 }
