@@ -19,17 +19,11 @@ import { DEFAULT_MISSING_TEXT, readingOptions } from '../core/ingest/reading-opt
 import { autoRecipe, suggestRoles, type Recipe, type Task } from '../core/recipe';
 import { MODEL_TASKS } from '../core/recipe/recipe';
 import {
-  crossValidate,
-  resolveStages,
   runCrossValidation,
-  samplerHook,
-  splitColumns,
-  tfTrainer,
   type CvProgress,
   type RunCrossValidationResult,
   type StageOverrides,
 } from '../core/evaluate';
-import { recipeInput } from '../core/recipe/run';
 import type { ActiveBackend, BackendOverride } from '../core/backend';
 import { nodeTf } from '../core/models/node-tf';
 import type { Tf } from '../core/models';
@@ -565,56 +559,10 @@ export async function crossValidateJob(
     ...(onProgress ? { onProgress } : {}),
     ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}),
   };
-  if (!pool) return runCrossValidation(tf, job.frame, job.recipe, common);
-  return runOnPool(tf, job, pool, common);
-}
-
-/**
- * runCrossValidation (src/core/evaluate/run.ts) with crossValidate's runFolds hook set to the
- * pool. run.ts does not pass that hook through yet (another engineer owns it), so this mirrors its
- * few lines: the same stages, the same "every feature dropped" check, the same trainer and sampler
- * specs (the workers build theirs from them), the same result. Once runCrossValidation forwards
- * `runFolds`, this becomes `runCrossValidation(tf, frame, recipe, {...options, runFolds})`.
- */
-async function runOnPool(
-  tf: Tf,
-  job: Job,
-  pool: FoldPool,
-  options: StageOverrides & {
-    positive?: string;
-    onProgress?: (p: CvProgress) => void;
-    isCancelled?: () => boolean;
-  },
-): Promise<RunCrossValidationResult> {
-  const started = performance.now();
-  const { frame, recipe } = job;
-  const stages = resolveStages(frame, recipe, options);
-  const skip = new Set([recipe.target, ...splitColumns(stages.validation, recipe)]);
-  if (recipeInput(frame, recipe).columns.every((c) => skip.has(c.name))) {
-    throw new BenchtopError(
-      'invalid-argument',
-      `Every feature was dropped: only the target '${recipe.target}' is left for the model. Keep at least one column (un-ignore it, or drop fewer columns).`,
-    );
-  }
-  const local = {
-    trainer: tfTrainer(tf, stages.model),
-    ...(stages.sampler ? { resample: samplerHook(stages.sampler, tf) } : {}),
-  };
-  const result = await crossValidate(frame, recipe, {
-    ...local,
-    validation: stages.validation,
-    ...(options.positive !== undefined ? { positive: options.positive } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}),
-    runFolds: pool.runner({ model: stages.model, sampler: stages.sampler }, local),
+  return runCrossValidation(tf, job.frame, job.recipe, {
+    ...common,
+    ...(pool ? { foldRunner: (specs, local) => pool.runner(specs, local) } : {}),
   });
-  return {
-    ...result,
-    model: stages.model,
-    sampler: stages.sampler,
-    backend: tf.getBackend(),
-    seconds: (performance.now() - started) / 1000,
-  };
 }
 
 /** tfjs on the backend asked for; a backend that did not start is an error, not a silent swap. */

@@ -24,6 +24,8 @@ import {
   type CrossValidateOptions,
   type CrossValidationResult,
   type EpochReport,
+  type FoldRunner,
+  type FoldStages,
   type ModelTrainer,
   type ResampleHook,
   type Task,
@@ -153,6 +155,14 @@ export interface RunCrossValidationOptions
     Pick<CrossValidateOptions, 'positive' | 'onProgress' | 'onEpoch' | 'isCancelled'> {
   /** Milliseconds for `seconds` (defaults to performance.now). */
   now?: () => number;
+  /**
+   * Runs the folds elsewhere (the CLI's worker threads): given the resolved model and sampler
+   * specs and the in-process trainer / sampler, returns crossValidate's runFolds hook.
+   */
+  foldRunner?: (
+    specs: { model: ModelSpec; sampler: SamplerSpec | null },
+    local: FoldStages,
+  ) => FoldRunner;
 }
 
 export interface RunCrossValidationResult extends CrossValidationResult {
@@ -178,10 +188,16 @@ export async function runCrossValidation(
   const started = now();
   const stages = resolveStages(frame, recipe, options);
   checkSomeFeature(frame, recipe, stages);
-  const result = await crossValidate(frame, recipe, {
+  const local: FoldStages = {
     trainer: tfTrainer(tf, stages.model),
-    validation: stages.validation,
     ...(stages.sampler ? { resample: samplerHook(stages.sampler, tf) } : {}),
+  };
+  const result = await crossValidate(frame, recipe, {
+    ...local,
+    validation: stages.validation,
+    ...(options.foldRunner
+      ? { runFolds: options.foldRunner({ model: stages.model, sampler: stages.sampler }, local) }
+      : {}),
     ...(options.positive !== undefined ? { positive: options.positive } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
