@@ -5,7 +5,13 @@
 // (sklearn 1.2 warns and returns 0 there; 0 would read as "the model is useless", not "undefined").
 // Multiclass PR-AUC is the macro mean of the one-vs-rest APs. The `...Of` / `...FromCounts` forms
 // take a class counted once (curve.ts's countClass), so a report sorts each class's scores once.
-import { binaryClfCurve, classCounts, type ClassCounting, type ClfCurve } from './curve';
+import {
+  binaryClfCurve,
+  classCounts,
+  countClass,
+  type ClassCounting,
+  type ClfCurve,
+} from './curve';
 import {
   checkProbabilities,
   classColumn,
@@ -110,13 +116,9 @@ export function averagePrecisionOvr(
 ): MaybeMetric {
   checkProbabilities(y, proba, k);
   if (k === 2) return averagePrecision(isClass(y, 1), classColumn(proba, k, 1));
-  const missing: string[] = [];
-  let sum = 0;
-  for (let c = 0; c < k; c++) {
-    const r = averagePrecision(isClass(y, c), classColumn(proba, k, c));
-    if (Number.isNaN(r.value)) missing.push(names?.[c] ?? `class ${c}`);
-    sum += r.value;
-  }
-  if (missing.length > 0) return undefinedMacro(missing);
-  return { value: sum / k };
+  // The report's path (each class counted once), so the two can never disagree.
+  const countings = Array.from({ length: k }, (_, c) =>
+    countClass(isClass(y, c), classColumn(proba, k, c)),
+  );
+  return averagePrecisionOvrOf(countings, names);
 }

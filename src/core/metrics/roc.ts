@@ -6,7 +6,13 @@
 // (roc_auc_score(multi_class='ovr', average='macro')); undefined if any class has no rows.
 // The `...Of` / `...FromCounts` forms take a class counted once (curve.ts's countClass), so a
 // report sorts each class's scores once for all of its ROC and PR figures.
-import { binaryClfCurve, classCounts, type ClassCounting, type ClfCurve } from './curve';
+import {
+  binaryClfCurve,
+  classCounts,
+  countClass,
+  type ClassCounting,
+  type ClfCurve,
+} from './curve';
 import {
   checkProbabilities,
   classColumn,
@@ -133,12 +139,9 @@ export function rocAucOvr(
 ): MaybeMetric {
   checkProbabilities(y, proba, k);
   if (k === 2) return rocAuc(isClass(y, 1), classColumn(proba, k, 1));
-  const missing: string[] = [];
-  for (let c = 0; c < k; c++) {
-    if (classCounts(isClass(y, c)).positives === 0) missing.push(names?.[c] ?? `class ${c}`);
-  }
-  if (missing.length > 0) return undefinedOvr(missing);
-  let sum = 0;
-  for (let c = 0; c < k; c++) sum += rocAuc(isClass(y, c), classColumn(proba, k, c)).value;
-  return { value: sum / k };
+  // The report's path (each class counted once), so the two can never disagree.
+  const countings = Array.from({ length: k }, (_, c) =>
+    countClass(isClass(y, c), classColumn(proba, k, c)),
+  );
+  return rocAucOvrOf(countings, names);
 }

@@ -1,16 +1,6 @@
-// Observable Plot, loaded the first time a Class-balance chart is drawn: a separate chunk, so it
-// never weighs on the first paint (the main bundle's 150 KB budget, scripts/check-bundle.mjs).
-export type PlotModule = typeof import('@observablehq/plot');
-
-let plot: Promise<PlotModule> | null = null;
-
-export function loadPlot(): Promise<PlotModule> {
-  plot ??= import('@observablehq/plot').catch((err: unknown) => {
-    plot = null; // offline before the chunk was cached: try again next time
-    throw err;
-  });
-  return plot;
-}
+// The Class-balance charts' colours. Plot itself is loaded and drawn through the app's one loader
+// and draw queue (src/lib/plot.ts), shared with the Train tab.
+export { drawSoon, loadPlot } from '../../plot';
 
 /** Class colours shared by the bars and the scatter, so a class has one colour everywhere. */
 export const CLASS_SCHEME = 'tableau10';

@@ -1,36 +1,8 @@
-// Observable Plot, loaded on first use: it lands in its own chunk beside the Train tab's, never in
-// the main bundle (the main-thread budget is 150 KB gzip). Charts draw through `drawSoon`, one per
-// task, so a results panel of five charts is five short tasks rather than one long one (a long
-// task over 50 ms on the main thread is a bug here, DESIGN.md §3).
-type PlotModule = typeof import('@observablehq/plot');
+// The Train tab's chart helpers over the app's one Plot loader and draw queue (src/lib/plot.ts):
+// chart width, and a warm-up that compiles Plot's code paths before a run's results arrive.
+import { drawSoon, loadPlot } from '../../plot';
 
-let loading: Promise<PlotModule> | null = null;
-
-export function loadPlot(): Promise<PlotModule> {
-  loading ??= import('@observablehq/plot');
-  return loading;
-}
-
-const queue: (() => void)[] = [];
-let scheduled = false;
-
-function runNext(): void {
-  const job = queue.shift();
-  job?.();
-  if (queue.length > 0) setTimeout(runNext, 0);
-  else scheduled = false;
-}
-
-/** Runs `draw` with Plot in a task of its own, after the charts queued before it. */
-export function drawSoon(draw: (plot: PlotModule) => void): void {
-  void loadPlot().then((plot) => {
-    queue.push(() => draw(plot));
-    if (!scheduled) {
-      scheduled = true;
-      setTimeout(runNext, 0);
-    }
-  });
-}
+export { drawSoon, loadPlot };
 
 /** Chart width: the container's, within bounds (Plot needs a number). */
 export function widthOf(el: HTMLElement | undefined, fallback = 460): number {
