@@ -426,12 +426,17 @@ function bracketedMedian(column: NumericFrameColumn): { count: number; median: n
     if (x === x) sample[s++] = x;
   }
   if (s < BRACKET_SAMPLE / 2) return plainMedian(column); // mostly missing: the sample is thin
-  const sorted = sample.subarray(0, s).sort();
   // +-4 standard deviations of the sample median's rank: the bounds miss about once in 15,000
   // columns (then the plain path runs).
   const spread = Math.ceil(2 * Math.sqrt(s)) + 2;
-  const lo = sorted[Math.max(0, (s >> 1) - spread)];
-  const hi = sorted[Math.min(s - 1, (s >> 1) + spread)];
+  // The bounds are two order statistics of the sample: two quickselects (the second on what the
+  // first left above its rank) instead of sorting it, since Float64Array.prototype.sort costs
+  // ~0.5 ms per 8k values in V8, more than the pass over the column itself.
+  const drawn = sample.subarray(0, s);
+  const loRank = Math.max(0, (s >> 1) - spread);
+  const hiRank = Math.min(s - 1, (s >> 1) + spread);
+  const lo = select(drawn, loRank);
+  const hi = select(drawn.subarray(loRank), hiRank - loRank);
   // About (2 * spread + 1) / s of the values lie between the bounds; room for twice that (the
   // pass gives up past it: many ties at the bounds, or a sample unlike the column).
   const room = Math.ceil((v.length * 2 * (2 * spread + 1)) / s) + 1024;
