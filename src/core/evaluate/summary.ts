@@ -40,29 +40,49 @@ export interface MeanClassCurves {
 const GRID = Float64Array.from({ length: 101 }, (_, i) => i / 100);
 
 /**
- * TPR at `x` by linear interpolation on the ROC points (fpr is non-decreasing). Where several
- * points share fpr = x (a vertical step) the highest TPR is taken, i.e. the last of them.
+ * TPR at each grid point by linear interpolation on the ROC points (fpr is non-decreasing). Where
+ * several points share fpr = x (a vertical step) the highest TPR is taken, i.e. the last of them.
+ * One walk: `i` is the last point before the first fpr above x, and that only moves right as x
+ * grows, so it carries over from one grid point to the next (a search per grid point read the
+ * whole curve 101 times per fold).
  */
-function rocAt(c: RocCurve, x: number): number {
+function rocOnGrid(c: RocCurve): number[] {
   const { fpr, tpr } = c;
+  const out = new Array<number>(GRID.length);
   let i = -1;
-  while (i + 1 < fpr.length && fpr[i + 1] <= x) i++;
-  if (i < 0) return tpr[0];
-  if (fpr[i] === x || i === fpr.length - 1) return tpr[i];
-  return tpr[i] + ((tpr[i + 1] - tpr[i]) * (x - fpr[i])) / (fpr[i + 1] - fpr[i]);
+  for (let g = 0; g < GRID.length; g++) {
+    const x = GRID[g];
+    while (i + 1 < fpr.length && fpr[i + 1] <= x) i++;
+    if (i < 0) out[g] = tpr[0];
+    else if (fpr[i] === x || i === fpr.length - 1) out[g] = tpr[i];
+    else out[g] = tpr[i] + ((tpr[i + 1] - tpr[i]) * (x - fpr[i])) / (fpr[i + 1] - fpr[i]);
+  }
+  out[0] = 0; // every ROC curve starts at (0, 0)
+  return out;
 }
 
 /**
- * Precision at recall `x` as average precision sees it: the precision of the highest threshold
- * whose recall reaches `x` (the step function AP integrates). Recall 0 maps to the final (R=0, P=1).
+ * Precision at each grid recall x as average precision sees it: the precision of the highest
+ * threshold whose recall reaches x (the step function AP integrates), i.e. of the last point j
+ * with recall[j] >= x (the first point when none does). Recall 0 maps to the final (R=0, P=1).
+ * The points reaching x only lose members as x grows, so their last index never moves right: one
+ * pointer walks back over the curve once, for any order of recall (prFromCounts makes it
+ * non-increasing, but the walk does not rely on it).
  */
-function prAt(c: PrCurve, x: number): number {
+function prOnGrid(c: PrCurve): number[] {
   const { precision, recall } = c;
-  if (x <= 0) return precision[precision.length - 1];
-  // recall is non-increasing; the last j with recall[j] >= x is the highest threshold reaching x.
-  let best = 0;
-  for (let j = 0; j < recall.length; j++) if (recall[j] >= x) best = j;
-  return precision[best];
+  const out = new Array<number>(GRID.length);
+  let best = recall.length - 1;
+  for (let g = 0; g < GRID.length; g++) {
+    const x = GRID[g];
+    if (x <= 0) {
+      out[g] = precision[precision.length - 1];
+      continue;
+    }
+    while (best > 0 && !(recall[best] >= x)) best--;
+    out[g] = precision[best];
+  }
+  return out;
 }
 
 function meanOn(values: number[][], folds: number): MeanCurve {
@@ -81,12 +101,8 @@ export function meanCurves(perFold: readonly (readonly ClassCurves[])[]): MeanCl
   const classes = [...new Set(perFold.flatMap((f) => f.map((c) => c.class)))].sort((a, b) => a - b);
   return classes.map((cls) => {
     const curves = perFold.flatMap((f) => f.filter((c) => c.class === cls));
-    const roc = curves.map((c) => {
-      const t = Array.from(GRID, (x) => rocAt(c.roc, x));
-      t[0] = 0; // every ROC curve starts at (0, 0)
-      return t;
-    });
-    const pr = curves.map((c) => Array.from(GRID, (x) => prAt(c.pr, x)));
+    const roc = curves.map((c) => rocOnGrid(c.roc));
+    const pr = curves.map((c) => prOnGrid(c.pr));
     const meanRoc = meanOn(roc, curves.length);
     meanRoc.y[meanRoc.y.length - 1] = 1;
     return { class: cls, roc: meanRoc, pr: meanOn(pr, curves.length) };
