@@ -1,7 +1,8 @@
 // Issue 6's compression figures: on held-out rows of real datasets (vega-datasets' penguins and
 // seattle-weather, scikit-learn's breast_cancer in tests/fixtures/cv), a logistic regression and an
 // MLP trained with trainFinal on tfjs wasm, then each variant as a bundle stores it (float32,
-// float16, uint8, 50%-pruned + 3 fine-tuning epochs), decoded by stock tfjs and scored: weights
+// float16, uint8 with its levels calibrated on the training split as a bundle export does,
+// 50%-pruned + 3 fine-tuning epochs), decoded by stock tfjs and scored: weights
 // size ratio to float32, deflated size, held-out accuracy and its drop in points. Three seeded
 // 75 / 25 splits per dataset; the figure is the worst drop over the splits.
 //
@@ -71,9 +72,11 @@ export async function benchCompress(splits = 3): Promise<CompressFigure[]> {
         const { train, test } = split(frame, 100 + s);
         const final = await trainFinal(tf, train, recipe);
         try {
+          const trainRows = preparedRows(final, train);
           const table = await compressionTable(tf, final.model, preparedRows(final, test), {
             sparsity: 0.5,
-            fineTune: { ...preparedRows(final, train), classes: final.labels!.labels.length },
+            calibration: trainRows,
+            fineTune: { ...trainRows, classes: final.labels!.labels.length },
             fineTuneOptions: { epochs: 3, seed: s },
           });
           rows.push(table.rows);

@@ -974,15 +974,17 @@ export function createBundleApi(deps: BundleApiDeps) {
         await check();
         progress({ phase: 'scoring' });
         const heldOut = preparedRows(final, test);
+        const trainRows = preparedRows(final, train);
         const sparsity = options.sparsity ?? 0.5;
         const fineTune = options.fineTune ?? true;
         const table = await compressionTable(deps.tf, final.model, heldOut, {
           limit,
           sparsity,
+          calibration: trainRows,
           ...(fineTune
             ? {
                 fineTune: {
-                  ...preparedRows(final, train),
+                  ...trainRows,
                   ...(final.labels ? { classes: final.labels.labels.length } : {}),
                 },
                 fineTuneOptions: { epochs: 3, seed },

@@ -19,6 +19,12 @@ export const SIGNATURE_FILE = 'signature.json';
 export type Quantization = 'none' | 'float16' | 'uint8';
 export const QUANTIZATIONS: readonly Quantization[] = ['none', 'float16', 'uint8'];
 
+/** How a uint8 bundle's levels were chosen, when calibrated on training rows. */
+export interface QuantizationCalibration {
+  method: 'gptq';
+  rows: number;
+}
+
 /** What a column the model reads looks like, learned from the training data. */
 export interface InputColumn {
   name: string;
@@ -135,6 +141,11 @@ export interface BundleManifest {
     dtype: Quantization;
     /** Magnitude pruning applied before quantization, if any. */
     pruning: { sparsity: number; fineTuned: boolean } | null;
+    /**
+     * uint8 only: levels chosen by GPTQ on this many training rows (src/core/compress/
+     * calibrate.ts) rather than nearest rounding. Absent in bundles written before it existed.
+     */
+    calibration?: QuantizationCalibration | null;
   };
   /** sha256 and size of every other file in the bundle (not manifest.json, not signature.json). */
   files: Record<string, FileEntry>;
@@ -383,6 +394,13 @@ export function manifestProblems(json: unknown): string[] {
   const q = c.obj(m.quantization, 'quantization');
   if (q) {
     c.oneOf(q.dtype, 'quantization.dtype', QUANTIZATIONS);
+    if (q.calibration !== undefined && q.calibration !== null) {
+      const cal = c.obj(q.calibration, 'quantization.calibration');
+      if (cal) {
+        c.oneOf(cal.method, 'quantization.calibration.method', ['gptq']);
+        c.num(cal.rows, 'quantization.calibration.rows', { min: 1, integer: true });
+      }
+    }
     if (q.pruning !== null) {
       const p = c.obj(q.pruning, 'quantization.pruning');
       if (p) {

@@ -42,7 +42,7 @@ export function modelCard(m: DeployManifest): string {
       `- Training rows were rebalanced with \`${String(m.training.sampler.kind)}\` (training only; never applied to predictions).`,
     );
   p(
-    `- Weights: ${m.quantization.dtype === 'none' ? 'float32' : `quantized to ${m.quantization.dtype}`}${m.quantization.pruning ? `, ${Math.round(m.quantization.pruning.sparsity * 100)}% of kernel weights pruned${m.quantization.pruning.fineTuned ? ' and fine-tuned' : ''}` : ''}.`,
+    `- Weights: ${m.quantization.dtype === 'none' ? 'float32' : `quantized to ${m.quantization.dtype}`}${m.quantization.calibration ? ` (levels chosen by GPTQ on ${m.quantization.calibration.rows} training rows)` : ''}${m.quantization.pruning ? `, ${Math.round(m.quantization.pruning.sparsity * 100)}% of kernel weights pruned${m.quantization.pruning.fineTuned ? ' and fine-tuned' : ''}` : ''}.`,
   );
   if (m.model.description) p(`- Description (from its author): ${m.model.description}`);
   p();

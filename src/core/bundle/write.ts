@@ -15,6 +15,9 @@ import type { Recipe } from '../recipe/recipe';
 import { encodeFitted, getStep, inferenceSteps, stepInputs, type FittedStep } from '../steps';
 import type { JsonObject } from '../steps/types';
 import { quantizeArtifacts } from '../compress/quantize';
+import { quantizeUint8Calibrated, type CalibrationRows } from '../compress/calibrate';
+import { toMatrix } from '../evaluate/matrix';
+import { applySteps } from '../steps';
 import { compactProfile, frameFingerprint, inputSignature } from './describe';
 import { deployFiles, type DeployManifest } from './deploy';
 import { sha256Hex, utf8 } from './hash';
@@ -28,6 +31,7 @@ import {
   WEIGHTS_BIN_FILE,
   checkManifest,
   type BundleManifest,
+  type QuantizationCalibration,
   type MetricSummaryJson,
   type Quantization,
 } from './manifest';
@@ -130,7 +134,10 @@ function versionOk(v: string): boolean {
 }
 
 /** The manifest minus `files` (deploy templates and the model card are written from it). */
-export function describeBundle(input: BundleInput): DeployManifest {
+export function describeBundle(
+  input: BundleInput,
+  calibration: QuantizationCalibration | null = null,
+): DeployManifest {
   const version = input.version ?? '1.0.0';
   if (!versionOk(version)) {
     throw new BenchtopError(
@@ -213,8 +220,41 @@ export function describeBundle(input: BundleInput): DeployManifest {
       '@tensorflow/tfjs-layers': TFJS_VERSION,
       ...(input.libraries ?? {}),
     },
-    quantization: { dtype: input.quantization ?? 'none', pruning: input.pruning ?? null },
+    quantization: {
+      dtype: input.quantization ?? 'none',
+      pruning: input.pruning ?? null,
+      calibration,
+    },
   };
+}
+
+/**
+ * The model-input rows of the training data, for calibrating uint8 rounding: the training frame
+ * through the fitted steps, as the model saw it. Null when they cannot be formed (a feature
+ * still missing values, say); the weights are then rounded to nearest, and the manifest says so.
+ */
+function calibrationRows(input: BundleInput): CalibrationRows | null {
+  try {
+    const prepared = applySteps(recipeInput(input.trainingFrame, input.recipe), input.fittedSteps, {
+      inference: true,
+    });
+    const m = toMatrix(prepared, input.target, { features: input.features });
+    return { X: m.X, rows: m.rows, cols: m.cols };
+  } catch {
+    return null;
+  }
+}
+
+/** The model's weights as the bundle stores them, and how uint8 levels were chosen. */
+function storedArtifacts(input: BundleInput): {
+  artifacts: ModelArtifacts;
+  calibration: QuantizationCalibration | null;
+} {
+  const dtype = input.quantization ?? 'none';
+  if (dtype === 'none') return { artifacts: input.artifacts, calibration: null };
+  if (dtype === 'float16')
+    return { artifacts: quantizeArtifacts(input.artifacts, dtype), calibration: null };
+  return quantizeUint8Calibrated(input.artifacts, calibrationRows(input));
 }
 
 /** JSON with NaN / ±Infinity as null (metrics can be NaN: a fold without a class). */
@@ -230,9 +270,8 @@ function json(value: unknown, indent?: number): string {
 export async function bundleFiles(
   input: BundleInput,
 ): Promise<{ manifest: BundleManifest; files: Record<string, Uint8Array> }> {
-  const described = describeBundle(input);
-  const dtype = input.quantization ?? 'none';
-  const artifacts = dtype === 'none' ? input.artifacts : quantizeArtifacts(input.artifacts, dtype);
+  const { artifacts, calibration } = storedArtifacts(input);
+  const described = describeBundle(input, calibration);
   const files: Record<string, Uint8Array> = {
     [MODEL_JSON_FILE]: utf8(json(artifacts.modelJson)),
     [WEIGHTS_BIN_FILE]: new Uint8Array(artifacts.weightData.slice(0)),

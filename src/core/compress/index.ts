@@ -18,7 +18,15 @@ export {
   uint8Range,
   withWeights,
   type QuantizeDtype,
+  type QuantizeOptions,
+  type Uint8Codes,
 } from './quantize';
+export {
+  calibratedUint8,
+  quantizeUint8Calibrated,
+  type CalibrationOptions,
+  type CalibrationRows,
+} from './calibrate';
 export { fineTunePruned, pruneArtifacts, type FineTuneOptions, type PruneResult } from './prune';
 export {
   compressionTable,

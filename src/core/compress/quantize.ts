@@ -12,6 +12,21 @@ import type { JsonObject } from '../steps/types';
 
 export type QuantizeDtype = 'float16' | 'uint8';
 
+/** One weight tensor on its uint8 grid: value = code · scale + min (calibrate.ts makes these). */
+export interface Uint8Codes {
+  codes: Uint8Array;
+  min: number;
+  scale: number;
+}
+
+export interface QuantizeOptions {
+  /**
+   * uint8 only: codes chosen elsewhere (calibratedUint8), one per weight in spec order, instead of
+   * rounding each weight to its nearest level.
+   */
+  uint8Codes?: readonly Uint8Codes[];
+}
+
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
@@ -147,13 +162,24 @@ function withSpecs(modelJson: JsonObject, specs: WeightEntry[]): JsonObject {
  * Quantizes float32 artifacts to float16 or uint8. The result's model.json and weight bytes are
  * what a bundle stores; `tf.io.fromMemory` / `tf.loadLayersModel` decode them back to float32.
  */
-export function quantizeArtifacts(artifacts: ModelArtifacts, dtype: QuantizeDtype): ModelArtifacts {
+export function quantizeArtifacts(
+  artifacts: ModelArtifacts,
+  dtype: QuantizeDtype,
+  options: QuantizeOptions = {},
+): ModelArtifacts {
   const weights = splitWeights(artifacts);
+  const given = dtype === 'uint8' ? options.uint8Codes : undefined;
+  if (given && given.length !== weights.length) {
+    throw new BenchtopError(
+      'internal',
+      `Calibrated codes for ${given.length} weights were given for a model with ${weights.length}.`,
+    );
+  }
   const specs: WeightEntry[] = [];
   const total = weights.reduce((a, w) => a + w.values.length * (dtype === 'float16' ? 2 : 1), 0);
   const out = new Uint8Array(total);
   let at = 0;
-  for (const { spec, values } of weights) {
+  for (const [w, { spec, values }] of weights.entries()) {
     if (dtype === 'float16') {
       const half = new Uint16Array(values.length);
       for (let i = 0; i < values.length; i++) half[i] = toFloat16Bits(values[i]);
@@ -166,10 +192,20 @@ export function quantizeArtifacts(artifacts: ModelArtifacts, dtype: QuantizeDtyp
         quantization: { dtype: 'float16' },
       });
     } else {
-      const { min, scale } = uint8Range(values);
-      for (let i = 0; i < values.length; i++) {
-        const q = Math.round((values[i] - min) / scale);
-        out[at + i] = q < 0 ? 0 : q > 255 ? 255 : q;
+      const fixed = given?.[w];
+      if (fixed && fixed.codes.length !== values.length) {
+        throw new BenchtopError(
+          'internal',
+          `Calibrated codes for weight '${spec.name}' have ${fixed.codes.length} values, not ${values.length}.`,
+        );
+      }
+      const { min, scale } = fixed ?? uint8Range(values);
+      if (fixed) out.set(fixed.codes, at);
+      else {
+        for (let i = 0; i < values.length; i++) {
+          const q = Math.round((values[i] - min) / scale);
+          out[at + i] = q < 0 ? 0 : q > 255 ? 255 : q;
+        }
       }
       at += values.length;
       specs.push({

@@ -20,6 +20,7 @@ import type { ModelSpec, Tf, TrainedModel, TrainingData } from '../models/types'
 import { applyRecipe } from '../recipe/run';
 import { fineTunePruned, pruneArtifacts, type FineTuneOptions } from './prune';
 import { quantizeArtifacts } from './quantize';
+import { quantizeUint8Calibrated, type CalibrationRows } from './calibrate';
 
 export type Variant = 'none' | 'float16' | 'uint8' | 'pruned';
 
@@ -60,6 +61,11 @@ export interface CompressionOptions {
   /** Training rows to fine-tune the pruned model on (none: pruned without fine-tuning). */
   fineTune?: TrainingData;
   fineTuneOptions?: FineTuneOptions;
+  /**
+   * Training rows (never the held-out ones) to calibrate uint8 rounding on, as a bundle export
+   * does (calibrate.ts). Without them uint8 rounds each weight to its nearest level.
+   */
+  calibration?: CalibrationRows;
 }
 
 export interface CompressionTable {
@@ -166,7 +172,7 @@ export async function compressionTable(
   const variants: [Variant, ModelArtifacts][] = [
     ['none', base],
     ['float16', quantizeArtifacts(base, 'float16')],
-    ['uint8', quantizeArtifacts(base, 'uint8')],
+    ['uint8', quantizeUint8Calibrated(base, options.calibration).artifacts],
     ['pruned', pruned],
   ];
   const metric = model.task === 'classification' ? 'accuracy' : 'r2';
