@@ -471,20 +471,27 @@ export async function runFold(
       applyRecipe(testFrame, fitted, { inference: true }),
     );
     // Score only test rows that have a target (the test fold is never filtered, so its rows line
-    // up with fold.test one to one).
-    const present: number[] = [];
+    // up with fold.test one to one). Usually all of them: then the matrix takes every row as is.
+    const local = new Int32Array(fold.test.length);
+    let kept = 0;
     for (let j = 0; j < fold.test.length; j++) {
       const v = yAll[fold.test[j]];
-      if (mapping ? v >= 0 : v === v) present.push(j);
+      if (mapping ? v >= 0 : v === v) local[kept++] = j;
     }
-    const local = Int32Array.from(present);
+    const every = kept === fold.test.length;
     const test = await inFold(number, total, 'building the test matrix', async () =>
-      toMatrix(testPrepared, target, { exclude, rows: local, features: train.featureNames }),
+      toMatrix(testPrepared, target, {
+        exclude,
+        ...(every ? {} : { rows: local.subarray(0, kept) }),
+        features: train.featureNames,
+      }),
     );
     predictions = await inFold(number, total, 'predicting the test rows', async () =>
       model.predict(test.X, test.rows),
     );
-    scored = Int32Array.from(present, (j) => fold.test[j]);
+    scored = every
+      ? fold.test.slice()
+      : Int32Array.from(local.subarray(0, kept), (j) => fold.test[j]);
     yTest = mapping
       ? Int32Array.from(scored, (i) => yAll[i])
       : Float64Array.from(scored, (i) => yAll[i]);
