@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 echo "==> Building Benchtop"
 npx vite build --logLevel warn
+node scripts/build-cli.mjs
 PORT="${PORT:-4173}"
 echo ""
 echo "Benchtop is running at http://localhost:${PORT}/  (Ctrl+C to stop)"

@@ -15,6 +15,7 @@ stage() {
 }
 
 rm -f .vitest-results.json .playwright-results.json
+stage "Build the CLI (build:cli)" node scripts/build-cli.mjs
 stage "Type check (svelte-check + tsc)" npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings --output machine
 stage "Lint (eslint)" npx eslint . --max-warnings 0
 stage "Format (prettier --check)" npx prettier --check . --log-level warn

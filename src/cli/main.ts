@@ -6,11 +6,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { BenchtopError, toBenchtopError } from '../core/errors';
-import { ingest } from '../core/ingest/index';
 import type { ByteSource } from '../core/ingest/types';
+import type { ProfileOutput } from './render';
 import { DEFAULT_MISSING_TEXT } from '../core/ingest/reading-options';
-import { profileTable } from '../core/data/profile';
-import { renderProfile, type ProfileOutput } from './render';
 import {
   JSON_HELP_FLAGS,
   READING_FLAGS,
@@ -18,12 +16,50 @@ import {
   readingFlags,
   type OptionSpecs,
 } from './args';
-import { PREPARE_USAGE, PrepareUsageError, prepare, renderPrepare } from './prepare';
-import { RESAMPLE_USAGE, renderResample, resampleFile } from './resample';
-import { CV_USAGE, JOB_ARG_OPTIONS, cv, jobArgs, renderCv } from './cv';
-import { TRAIN_USAGE, renderTrain, train } from './train';
-import { PREDICT_USAGE, predictCommand } from './predict';
-import { SERVE_USAGE, serveCommand } from './serve';
+
+// Each command's module is imported when that command runs (and a command's --help when asked):
+// `benchtop --version` loads none of them, and `benchtop resample` never loads training, bundles
+// or the HTTP server. Through the prebuilt CLI (bin/benchtop.mjs) each is a chunk of its own.
+const commands = {
+  prepare: () => import('./prepare'),
+  resample: () => import('./resample'),
+  cv: () => import('./cv'),
+  train: () => import('./train'),
+  predict: () => import('./predict'),
+  serve: () => import('./serve'),
+};
+
+/** A command's usage text, from its own module. */
+async function commandUsage(command: string): Promise<string | undefined> {
+  switch (command) {
+    case 'profile':
+      return PROFILE_USAGE;
+    case 'prepare':
+      return (await commands.prepare()).PREPARE_USAGE;
+    case 'resample':
+      return (await commands.resample()).RESAMPLE_USAGE;
+    case 'cv':
+      return (await commands.cv()).CV_USAGE;
+    case 'train':
+      return (await commands.train()).TRAIN_USAGE;
+    case 'predict':
+      return (await commands.predict()).PREDICT_USAGE;
+    case 'serve':
+      return (await commands.serve()).SERVE_USAGE;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * prepare.ts's PrepareUsageError (a mistake in a command's options, shared by every command that
+ * writes or reads recipes) as main's UsageError; anything else unchanged. Every command that
+ * throws one has already loaded prepare.ts, so the import here costs nothing.
+ */
+async function asUsage(err: unknown, prefix = ''): Promise<unknown> {
+  const { PrepareUsageError } = await commands.prepare();
+  return err instanceof PrepareUsageError ? new UsageError(`${prefix}${err.message}`) : err;
+}
 
 export interface CliIO {
   stdout(text: string): void;
@@ -141,6 +177,11 @@ async function profileCommand(args: string[], io: CliIO): Promise<number> {
     );
   }
   const path = positionals[0];
+  const [{ ingest }, { profileTable }, { renderProfile }] = await Promise.all([
+    import('../core/ingest/index'),
+    import('../core/data/profile'),
+    import('./render'),
+  ]);
   const source = await fileSource(path);
   const result = await ingest(source, readingFlags(values, usage));
   const profile = profileTable(result.table, result.schema, result.report);
@@ -168,6 +209,7 @@ async function prepareCommand(args: string[], io: CliIO): Promise<number> {
     ...READING_FLAGS,
     ...JSON_HELP_FLAGS,
   });
+  const { PREPARE_USAGE, prepare, renderPrepare } = await commands.prepare();
   if (values.help) {
     io.stdout(PREPARE_USAGE);
     return 0;
@@ -203,8 +245,7 @@ async function prepareCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(values.json ? `${JSON.stringify(output)}\n` : renderPrepare(output));
     return 0;
   } catch (err) {
-    if (err instanceof PrepareUsageError) throw new UsageError(err.message);
-    throw err;
+    throw await asUsage(err);
   }
 }
 
@@ -221,6 +262,7 @@ async function resampleCommand(args: string[], io: CliIO): Promise<number> {
     ...READING_FLAGS,
     ...JSON_HELP_FLAGS,
   });
+  const { RESAMPLE_USAGE, renderResample, resampleFile } = await commands.resample();
   if (values.help) {
     io.stdout(RESAMPLE_USAGE);
     return 0;
@@ -244,13 +286,13 @@ async function resampleCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(json ? `${JSON.stringify(output)}\n` : renderResample(output));
     return 0;
   } catch (err) {
-    if (err instanceof PrepareUsageError) throw new UsageError(err.message);
-    throw err;
+    throw await asUsage(err);
   }
 }
 
 /** `cv` and `train`: one data file, the shared job options. */
 async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): Promise<number> {
+  const { JOB_ARG_OPTIONS, CV_USAGE, cv, jobArgs, renderCv } = await commands.cv();
   const { values, positionals } = parse(args, {
     ...JOB_ARG_OPTIONS,
     ...(command === 'train'
@@ -265,7 +307,7 @@ async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): P
     ...JSON_HELP_FLAGS,
   });
   if (values.help) {
-    io.stdout(command === 'cv' ? CV_USAGE : TRAIN_USAGE);
+    io.stdout(command === 'cv' ? CV_USAGE : (await commands.train()).TRAIN_USAGE);
     return 0;
   }
   if (positionals.length !== 1) {
@@ -288,6 +330,7 @@ async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): P
         'train needs --out <model.benchtop.zip>: where to write the model bundle.',
       );
     }
+    const { train, renderTrain } = await commands.train();
     const output = await train(
       {
         ...jobArgs(positionals[0], values),
@@ -300,8 +343,7 @@ async function jobCommand(command: 'cv' | 'train', args: string[], io: CliIO): P
     io.stdout(json ? `${JSON.stringify(output)}\n` : renderTrain(output));
     return 0;
   } catch (err) {
-    if (err instanceof PrepareUsageError) throw new UsageError(`${command}: ${err.message}`);
-    throw err;
+    throw await asUsage(err, `${command}: `);
   }
 }
 
@@ -339,14 +381,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       return 2;
     }
     if (command === '-h' || command === '--help' || command === 'help') {
-      if (rest[0] === 'profile') io.stdout(PROFILE_USAGE);
-      else if (rest[0] === 'prepare') io.stdout(PREPARE_USAGE);
-      else if (rest[0] === 'resample') io.stdout(RESAMPLE_USAGE);
-      else if (rest[0] === 'cv') io.stdout(CV_USAGE);
-      else if (rest[0] === 'train') io.stdout(TRAIN_USAGE);
-      else if (rest[0] === 'predict') io.stdout(PREDICT_USAGE);
-      else if (rest[0] === 'serve') io.stdout(SERVE_USAGE);
-      else io.stdout(USAGE);
+      io.stdout((rest[0] !== undefined ? await commandUsage(rest[0]) : undefined) ?? USAGE);
       return 0;
     }
     if (command === '-v' || command === '--version') {
@@ -360,11 +395,10 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     if (command === 'predict' || command === 'serve') {
       try {
         return command === 'predict'
-          ? await predictCommand(rest, io, fileSource)
-          : await serveCommand(rest, io);
+          ? await (await commands.predict()).predictCommand(rest, io, fileSource)
+          : await (await commands.serve()).serveCommand(rest, io);
       } catch (err) {
-        if (err instanceof PrepareUsageError) throw new UsageError(`${command}: ${err.message}`);
-        throw err;
+        throw await asUsage(err, `${command}: `);
       }
     }
     if (PLANNED.has(command)) {
