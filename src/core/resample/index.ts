@@ -1,6 +1,7 @@
 // Public surface of the samplers (role 'resample', DESIGN.md §2): the contract types, the
 // registry and `resample`, the class weights the model fit uses, and the neighbour search.
 export type {
+  AppendedRows,
   ClassCount,
   Origin,
   ResampleContext,
@@ -43,4 +44,5 @@ export {
   type SearchOptions,
 } from './neighbours';
 export { medianStd } from './smote-nc';
+export { appendedRows } from './shared';
 export { tomekLinks } from './tomek';

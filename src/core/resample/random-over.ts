@@ -43,7 +43,7 @@ export const randomOver = defineSampler<RandomOverParams>({
       for (let s = t.counts[c]; s < w; s++)
         add.source[o++] = rows[Math.floor(ctx.rng() * rows.length)];
     });
-    return appendRows(frame, t, add, []);
+    return appendRows(frame, t, add, [], ctx.deferAppended === true);
   },
 
   examples: [

@@ -108,6 +108,8 @@ export interface ResampleOptions {
   /** tfjs-core on the caller's backend, for the neighbour search (see ResampleContext.tf). */
   tf?: ResampleContext['tf'];
   neighbours?: ResampleContext['neighbours'];
+  /** See ResampleContext.deferAppended. */
+  deferAppended?: boolean;
 }
 
 /** Runs a sampler on a frame (a training fold): never mutates it; same seed, same rows. */
@@ -121,6 +123,7 @@ export function resample(frame: Frame, spec: unknown, options: ResampleOptions):
     ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}),
     ...(options.tf ? { tf: options.tf } : {}),
     ...(options.neighbours ? { neighbours: options.neighbours } : {}),
+    ...(options.deferAppended ? { deferAppended: true } : {}),
   };
   try {
     return def.fitResample(frame, options.target, parsed.params, ctx);

@@ -11,7 +11,13 @@ import {
   type StringFrameColumn,
 } from '../data/frame';
 import type { ClassTarget } from './strategy';
-import { ORIGINAL, SYNTHETIC, type ClassCount, type ResampleResult } from './types';
+import {
+  ORIGINAL,
+  SYNTHETIC,
+  type AppendedRows,
+  type ClassCount,
+  type ResampleResult,
+} from './types';
 
 export function featureColumns(frame: Frame, target: string): FrameColumn[] {
   const out = frame.columns.filter((c) => c.name !== target);
@@ -143,65 +149,102 @@ export function keepRows(
   };
 }
 
-/** New rows appended after every input row: each one a copy, or synthetic between two rows. */
-export interface Additions {
-  origin: Uint8Array;
-  source: Int32Array;
-  neighbour: Int32Array;
-  gap: Float64Array;
-  /** Values decided by a vote (SMOTE-NC's categorical columns), by column name. */
-  voted?: Map<string, Int32Array | Float64Array>;
-}
+/** New rows appended after every input row (see AppendedRows in types.ts). */
+export type Additions = AppendedRows;
 
-/** x + u·(nn − x) for every synthetic row, the source value for every copy; the loop alone for V8. */
-function extendNumeric(v: Float64Array, add: Additions, n: number): Float64Array {
-  const m = add.source.length;
-  const out = new Float64Array(n + m);
-  out.set(v.subarray(0, n));
+/**
+ * Appended rows [from, to) of a numeric feature into out[at...]: x + u·(nn − x) for a synthetic
+ * row, the source value for a copy. The one place these values are computed, whether the whole
+ * output frame is built or the rows are produced block by block (appendedRows).
+ */
+function fillNumeric(
+  v: Float64Array,
+  add: Additions,
+  from: number,
+  to: number,
+  out: Float64Array,
+  at: number,
+): void {
   const { origin, source, neighbour, gap } = add;
-  for (let s = 0; s < m; s++) {
+  for (let s = from, o = at; s < to; s++, o++) {
     const x = v[source[s]];
-    out[n + s] = origin[s] === SYNTHETIC ? x + gap[s] * (v[neighbour[s]] - x) : x;
+    out[o] = origin[s] === SYNTHETIC ? x + gap[s] * (v[neighbour[s]] - x) : x;
   }
-  return out;
 }
 
-function hasFraction(v: Float64Array, from: number): boolean {
-  for (let i = from; i < v.length; i++) if (!Number.isInteger(v[i]) && v[i] === v[i]) return true;
+/** Appended rows [from, to) of a column into `out` at `at`: computed, voted, or the source row's. */
+function fillAppended(
+  c: FrameColumn,
+  target: string,
+  add: Additions,
+  from: number,
+  to: number,
+  out: Float64Array | Int32Array,
+  at: number,
+): void {
+  const voted = add.voted?.get(c.name);
+  if (voted) {
+    out.set(voted.subarray(from, to), at);
+    return;
+  }
+  const values = isNumericColumn(c) ? c.values : (c as StringFrameColumn).codes;
+  if (isNumericColumn(c) && c.name !== target) {
+    fillNumeric(c.values, add, from, to, out as Float64Array, at);
+    return;
+  }
+  for (let s = from, o = at; s < to; s++, o++) out[o] = values[add.source[s]];
+}
+
+function hasFraction(v: Float64Array, from: number, to = v.length): boolean {
+  for (let i = from; i < to; i++) if (!Number.isInteger(v[i]) && v[i] === v[i]) return true;
+  return false;
+}
+
+/** Rows per block when the appended rows are only scanned (the kinds of a deferred result). */
+const SCAN_BLOCK = 8192;
+
+/** Whether an integer / boolean feature receives fractional values among the appended rows. */
+function appendedHasFraction(c: FrameColumn, target: string, add: Additions): boolean {
+  const m = add.source.length;
+  const block = new Float64Array(Math.min(m, SCAN_BLOCK));
+  for (let from = 0; from < m; from += SCAN_BLOCK) {
+    const to = Math.min(m, from + SCAN_BLOCK);
+    fillAppended(c, target, add, from, to, block, 0);
+    if (hasFraction(block, 0, to - from)) return true;
+  }
   return false;
 }
 
 /**
  * The input frame with the additions appended. The target of a new row is its source row's class.
  * An integer or boolean feature that receives fractional values becomes a 'number' column (said
- * in the notes): SMOTE interpolates, as imbalanced-learn does on numeric arrays.
+ * in the notes): SMOTE interpolates, as imbalanced-learn does on numeric arrays. With `defer`
+ * (ResampleContext.deferAppended) the result's frame is the input's rows under the output's
+ * kinds, and `appended` holds the additions (read them with appendedRows).
  */
 export function appendRows(
   frame: Frame,
   t: ClassTarget,
   add: Additions,
   notes: string[],
+  defer = false,
 ): ResampleResult {
   const n = frame.rows;
   const m = add.source.length;
   const widened: string[] = [];
   const columns = frame.columns.map((c): FrameColumn => {
-    const voted = add.voted?.get(c.name);
     if (isNumericColumn(c)) {
-      let values: Float64Array;
-      if (voted) {
+      let kind = c.kind;
+      let values = c.values;
+      if (!defer) {
         values = new Float64Array(n + m);
         values.set(c.values);
-        values.set(voted as Float64Array, n);
-      } else {
-        values =
-          c.name === t.name ? extendCopy(c.values, add.source, n) : extendNumeric(c.values, add, n);
+        fillAppended(c, t.name, add, 0, m, values, n);
       }
-      let kind = c.kind;
       if (
         (kind === 'integer' || kind === 'boolean') &&
         c.name !== t.name &&
-        hasFraction(values, n)
+        (defer ? appendedHasFraction(c, t.name, add) : hasFraction(values, n))
       ) {
         kind = 'number';
         widened.push(c.name);
@@ -209,10 +252,12 @@ export function appendRows(
       return { name: c.name, kind, values };
     }
     const s = c as StringFrameColumn;
-    const codes = new Int32Array(n + m);
-    codes.set(s.codes);
-    if (voted) codes.set(voted as Int32Array, n);
-    else for (let r = 0; r < m; r++) codes[n + r] = s.codes[add.source[r]];
+    let codes = s.codes;
+    if (!defer) {
+      codes = new Int32Array(n + m);
+      codes.set(s.codes);
+      fillAppended(c, t.name, add, 0, m, codes, n);
+    }
     return { name: c.name, kind: c.kind, codes, categories: s.categories };
   });
   if (widened.length > 0) {
@@ -232,21 +277,46 @@ export function appendRows(
   const after = [...t.counts];
   for (let r = 0; r < m; r++) after[t.classOf[add.source[r]]]++;
   return {
-    frame: makeFrame(columns, n + m),
+    frame: makeFrame(columns, defer ? n : n + m),
     origin,
     source,
     neighbour,
     gap,
     classes: classCounts(t, after),
     notes,
+    ...(defer ? { appended: add } : {}),
   };
 }
 
-function extendCopy(v: Float64Array, source: Int32Array, n: number): Float64Array {
-  const out = new Float64Array(n + source.length);
-  out.set(v.subarray(0, n));
-  for (let s = 0; s < source.length; s++) out[n + s] = v[source[s]];
-  return out;
+/**
+ * Rows [from, to) of a deferred result's appended rows (ResampleContext.deferAppended), as a frame
+ * with the result frame's columns: the same values the whole output frame would hold there.
+ */
+export function appendedRows(
+  result: ResampleResult,
+  target: string,
+  from: number,
+  to: number,
+): Frame {
+  const add = result.appended;
+  if (!add || from < 0 || to > add.source.length || from > to) {
+    throw new BenchtopError(
+      'internal',
+      `appendedRows needs a deferred result and 0 <= from <= to <= ${add?.source.length ?? 0} (got ${from}, ${to}).`,
+    );
+  }
+  const rows = to - from;
+  const columns = result.frame.columns.map((c): FrameColumn => {
+    if (isNumericColumn(c)) {
+      const values = new Float64Array(rows);
+      fillAppended(c, target, add, from, to, values, 0);
+      return { name: c.name, kind: c.kind, values };
+    }
+    const codes = new Int32Array(rows);
+    fillAppended(c, target, add, from, to, codes, 0);
+    return { name: c.name, kind: c.kind, codes, categories: c.categories };
+  });
+  return makeFrame(columns, rows);
 }
 
 /** A draw in (0, 1), never 0 or 1: a synthetic row never lands exactly on its parent by chance. */

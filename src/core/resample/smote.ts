@@ -123,7 +123,7 @@ export function smoteCore(
     offset += count;
   });
   ctx.onProgress?.(1, 'writing the new rows');
-  return appendRows(frame, t, add, notes);
+  return appendRows(frame, t, add, notes, ctx.deferAppended === true);
 }
 
 /** SMOTE's and SMOTE-NC's settings (the same two, with imbalanced-learn's defaults). */

@@ -40,6 +40,14 @@ export interface ResampleContext {
   tf?: Tf;
   /** Which neighbour search runs: 'auto' (default), or 'js' / 'tf' to force one (tests, benchmarks). */
   neighbours?: NeighbourPath;
+  /**
+   * For a caller that writes the rows out itself (`benchtop resample` streaming a CSV): a sampler
+   * that keeps every input row and appends new ones (SMOTE, SMOTE-NC, random over-sampling) then
+   * returns the input rows as `frame` (its columns shared, under the output's kinds) and the new
+   * rows as `appended` instead of one frame holding both, a second copy of all the data.
+   * `appendedRows` (shared.ts) computes any range of them. Other samplers ignore it.
+   */
+  deferAppended?: boolean;
 }
 
 /** How an output row came to be. */
@@ -75,6 +83,22 @@ export interface ResampleResult {
   sampleWeight?: Float64Array;
   /** Things a person should know (columns whose kind widened, the penalty SMOTE-NC used...). */
   notes: string[];
+  /**
+   * Only when the caller asked for `deferAppended` and the sampler appends rows: the output is
+   * `frame`'s rows (the input rows) followed by these; origin / source / neighbour / gap above
+   * still describe every output row.
+   */
+  appended?: AppendedRows;
+}
+
+/** New rows appended after every input row: each one a copy, or synthetic between two rows. */
+export interface AppendedRows {
+  origin: Uint8Array;
+  source: Int32Array;
+  neighbour: Int32Array;
+  gap: Float64Array;
+  /** Values decided by a vote (SMOTE-NC's categorical columns), by column name. */
+  voted?: Map<string, Int32Array | Float64Array>;
 }
 
 /** A declared setting: how the UI draws the form and how recipe JSON is checked. */
