@@ -126,17 +126,29 @@ export async function readRecipe(path: string): Promise<Recipe> {
 
 /** Writes the file through a temporary name, so a failure leaves no partial output. */
 export function writeOutput(out: string, format: PrepareOutput['format'], frame: Frame): void {
+  writeFileAtomically(
+    out,
+    format === 'csv'
+      ? csvByteChunks(frame)
+      : [tableToIPC(frameToTable(frame), format === 'arrow' ? 'file' : 'stream')],
+  );
+}
+
+/**
+ * Writes the chunks (produced while writing, so the whole file is never in memory) to a temporary
+ * file renamed to `out` at the end: a failure leaves nothing, and says why in words.
+ */
+export function writeFileAtomically(out: string, chunks: Iterable<Uint8Array>): void {
   const tmp = `${out}.${process.pid}.tmp`;
   try {
-    if (format === 'csv') {
-      const fd = openSync(tmp, 'w');
-      try {
-        for (const chunk of csvByteChunks(frame)) writeSync(fd, chunk);
-      } finally {
-        closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const chunk of chunks) {
+        // writeSync may write less than asked; a big Arrow buffer is one chunk.
+        for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at);
       }
-    } else {
-      writeFileSync(tmp, tableToIPC(frameToTable(frame), format === 'arrow' ? 'file' : 'stream'));
+    } finally {
+      closeSync(fd);
     }
     renameSync(tmp, out);
   } catch (err) {

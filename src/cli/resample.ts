@@ -5,25 +5,57 @@
 // would be. The work is src/core's; this file reads and writes files and prints a summary, using
 // the prepare command's writer (a temporary file renamed at the end, so a failure leaves nothing).
 // The neighbour search (smote, smote-nc, tomek) gets tfjs on wasm (nodeTf) for its float32 block
-// products; `backend: 'js'` keeps it in TypeScript (same rows either way, see neighbours.ts).
+// products when the search is big enough to pay for starting tfjs (`auto`, the default), or as
+// --backend says; `js` keeps it in TypeScript (same rows either way, see neighbours.ts).
+// Memory (issue 4: peak ≤ 2× the output CSV): the frame shares the float64 buffers of the table it
+// is read from, and a CSV is written from the input rows followed by the new rows computed block
+// by block (ResampleContext.deferAppended), never from a second frame holding every output row.
 import { basename, resolve } from 'node:path';
+import { Type, type Table } from 'apache-arrow';
 import { performance } from 'node:perf_hooks';
 import { BenchtopError } from '../core/errors';
-import { frameFromTable } from '../core/data/frame';
+import { csvByteChunks } from '../core/data/csv-write';
+import { frameFromTable, makeFrame, type Frame, type FrameColumn } from '../core/data/frame';
+import type { ColumnSchema } from '../core/data/schema';
 import type { ByteSource } from '../core/ingest/types';
 import { ingest } from '../core/ingest/index';
 import { DEFAULT_MISSING_TEXT } from '../core/ingest/reading-options';
 import type { Tf } from '../core/models/types';
-import { nodeTf } from '../core/models/node-tf';
 import { fitRecipeSync } from '../core/recipe';
-import { resample, SYNTHETIC, REPEATED, type ClassCount } from '../core/resample';
+import {
+  appendedRows,
+  resample,
+  SYNTHETIC,
+  REPEATED,
+  overSamplingTargets,
+  readTarget,
+  type ClassCount,
+  type ResampleResult,
+  type SamplingStrategy,
+} from '../core/resample';
 import type { JsonObject } from '../core/steps';
-import { outputFormat, PrepareUsageError, readRecipe, writeOutput } from './prepare';
+import {
+  outputFormat,
+  PrepareUsageError,
+  readRecipe,
+  writeFileAtomically,
+  writeOutput,
+} from './prepare';
 import { readingFlags } from './args';
 
 export const RESAMPLE_METHODS = ['smote', 'smote-nc', 'random-over', 'random-under', 'tomek'];
-/** Where the neighbour search runs: tfjs-wasm (default), tfjs-cpu, or plain TypeScript. */
-export const RESAMPLE_BACKENDS = ['wasm', 'cpu', 'js'];
+/**
+ * Where the neighbour search runs: auto (default: tfjs-wasm for a big search, else TypeScript),
+ * tfjs-wasm, tfjs-cpu, or plain TypeScript.
+ */
+export const RESAMPLE_BACKENDS = ['auto', 'wasm', 'cpu', 'js'];
+/**
+ * `auto` loads tfjs-wasm when the largest search (rows² × features of one point set) reaches this.
+ * Starting tfjs costs ~0.3 s of CPU and ~50 MB; its float32 products save about that much from
+ * here (measured on 30 features: 5,000 rows 0.40 s in TypeScript, 0.28 s on wasm, a loss once
+ * tfjs has started; 15,000 rows 3.4 s against 1.3 s).
+ */
+const TF_MIN_WORK = 8000 * 8000 * 30;
 /** The methods that search neighbours (the others never load tfjs). */
 const SEARCHES = new Set(['smote', 'smote-nc', 'tomek']);
 
@@ -49,10 +81,11 @@ Options:
   --ratio R         auto (default: every class to the majority count; under-sampling: to the
                     minority count) or minority / majority after resampling, e.g. 0.5 (two classes)
   --seed N          the random seed (default 0): same seed, same rows
-  --backend B       where smote / smote-nc / tomek search neighbours: wasm (default: tfjs float32
-                    matrix products, used when the search is big enough), cpu (tfjs cpu: the
-                    TypeScript search is faster there, so it runs) or js (TypeScript only). Every
-                    backend gives the same rows.
+  --backend B       where smote / smote-nc / tomek search neighbours: auto (default: wasm for a
+                    search of more than ~8,000 rows, where starting tfjs pays, else js), wasm (tfjs
+                    float32 matrix products, used when the search is big enough), cpu (tfjs cpu:
+                    the TypeScript search is faster there, so it runs) or js (TypeScript only).
+                    Every backend gives the same rows.
   --recipe FILE     fit this recipe (exported from Benchtop) first and resample the prepared data
   --json            print one JSON object: {file, out, format, method, params, target, recipe, seed,
                     rowsIn, rowsOut, added, synthetic, repeated, removed, classes: [{label, before,
@@ -106,6 +139,8 @@ export interface ResampleOutput {
 /** tfjs for the neighbour search: the backend asked for, or an error saying it did not start. */
 async function searchTf(backend: string): Promise<{ tf?: Tf; name: string }> {
   if (backend === 'js') return { name: 'js' };
+  // Imported here: tfjs is ~30 MB of memory, which the other methods and --backend js never need.
+  const { nodeTf } = await import('../core/models/node-tf');
   const r = await nodeTf(backend === 'cpu' ? 'cpu' : 'wasm');
   if (r.backend.name !== backend) {
     throw new BenchtopError(
@@ -114,6 +149,28 @@ async function searchTf(backend: string): Promise<{ tf?: Tf; name: string }> {
     );
   }
   return { tf: r.tf, name: r.backend.name };
+}
+
+/**
+ * rows² × features of the largest neighbour search the method runs: SMOTE searches within each
+ * class it grows, Tomek links over every row. An estimate for choosing the backend only; a target
+ * the sampler will refuse gives 0 (the sampler then says why).
+ */
+function searchWork(frame: Frame, method: string, target: string, params: JsonObject): number {
+  const dims = frame.columns.length - 1;
+  if (method === 'tomek') return frame.rows * frame.rows * dims;
+  try {
+    const t = readTarget(frame, target);
+    const strategy = (params.samplingStrategy ?? 'auto') as SamplingStrategy;
+    const wanted = overSamplingTargets(strategy, t);
+    let rows = 0;
+    wanted.forEach((w, c) => {
+      if (w > t.counts[c]) rows = Math.max(rows, t.counts[c]);
+    });
+    return rows * rows * dims;
+  } catch {
+    return 0;
+  }
 }
 
 function wholeNumber(text: string, flag: string, max: number): number {
@@ -172,7 +229,7 @@ export async function resampleFile(
     );
   }
   const params = samplerParams(method, args);
-  const backend = args.backend ?? 'wasm';
+  const backend = args.backend ?? 'auto';
   if (!RESAMPLE_BACKENDS.includes(backend)) {
     throw new PrepareUsageError(
       `--backend must be one of ${RESAMPLE_BACKENDS.join(', ')} (got '${backend}').`,
@@ -192,7 +249,7 @@ export async function resampleFile(
   // Only the frame outlives this block: the Arrow table it was read from can be collected.
   let frame = await (async () => {
     const result = await ingest(source, options);
-    return frameFromTable(result.table, result.schema);
+    return frameOwningTable(result.table, result.schema);
   })();
   const rowsIn = frame.rows;
   const read = (performance.now() - t) / 1000;
@@ -202,20 +259,36 @@ export async function resampleFile(
   const rowsPrepared = frame.rows;
   const prepare = (performance.now() - t) / 1000;
 
-  const search = SEARCHES.has(method) ? await searchTf(backend) : null;
+  const search = SEARCHES.has(method)
+    ? await searchTf(
+        backend === 'auto'
+          ? searchWork(frame, method, args.target, params) >= TF_MIN_WORK
+            ? 'wasm'
+            : 'js'
+          : backend,
+      )
+    : null;
   t = performance.now();
+  // A CSV is written from the input rows and the new rows' recipe (deferAppended), never from one
+  // frame holding both: that copy was the largest allocation of the command.
   const r = resample(
     frame,
     { kind: method, params },
-    { target: args.target, seed, ...(search?.tf ? { tf: search.tf } : {}) },
+    {
+      target: args.target,
+      seed,
+      ...(search?.tf ? { tf: search.tf } : {}),
+      ...(format === 'csv' ? { deferAppended: true } : {}),
+    },
   );
   const resampleSeconds = (performance.now() - t) / 1000;
-  // The input rows are copied into r.frame (class weights aside, which this command does not run):
-  // let them go before writing, the step that needs the most memory.
-  frame = r.frame;
+  // Without appended rows, r.frame holds every output row on its own: the input can go.
+  if (!r.appended) frame = r.frame;
+  const rowsOut = r.origin.length;
 
   t = performance.now();
-  writeOutput(args.out, format, r.frame);
+  if (format === 'csv') writeFileAtomically(args.out, csvOf(r, args.target));
+  else writeOutput(args.out, format, r.frame);
   const write = (performance.now() - t) / 1000;
 
   let synthetic = 0;
@@ -234,17 +307,56 @@ export async function resampleFile(
     recipe: args.recipe ?? null,
     seed,
     rowsIn,
-    rowsOut: r.frame.rows,
+    rowsOut,
     added: synthetic + repeated,
     synthetic,
     repeated,
-    removed: rowsPrepared + synthetic + repeated - r.frame.rows,
+    removed: rowsPrepared + synthetic + repeated - rowsOut,
     classes: r.classes,
     columns: r.frame.columns.map((c) => ({ name: c.name, kind: c.kind })),
     notes: r.notes,
     backend: search?.name ?? null,
     seconds: { read, prepare, resample: resampleSeconds, write },
   };
+}
+
+/** Appended rows per block written: ~4 MB of values at 64 columns, a fraction of the output. */
+const APPEND_BLOCK = 8192;
+
+/** The output CSV's bytes: the header and r.frame's rows, then the appended rows block by block. */
+function* csvOf(r: ResampleResult, target: string): Generator<Uint8Array> {
+  yield* csvByteChunks(r.frame);
+  const m = r.appended?.source.length ?? 0;
+  for (let from = 0; from < m; from += APPEND_BLOCK) {
+    const block = appendedRows(r, target, from, Math.min(m, from + APPEND_BLOCK));
+    yield* csvByteChunks(block, { header: false });
+  }
+}
+
+/**
+ * frameFromTable for a table nobody else will read: a float64 column without missing values is
+ * used as it is (the frame's Float64Array is the table's buffer) instead of copied, so reading a
+ * file never holds the table and a full copy of it at once. Other columns are converted as usual.
+ */
+export function frameOwningTable(table: Table, schema: readonly ColumnSchema[]): Frame {
+  const columns = schema.map((s): FrameColumn => {
+    const data = table.getChild(s.name)?.data;
+    if ((s.kind === 'number' || s.kind === 'integer') && data?.length === 1) {
+      const d = data[0];
+      const values = d.values as unknown;
+      if (
+        d.typeId === Type.Float &&
+        d.nullCount === 0 &&
+        d.offset === 0 &&
+        values instanceof Float64Array &&
+        values.length >= table.numRows
+      ) {
+        return { name: s.name, kind: s.kind, values: values.subarray(0, table.numRows) };
+      }
+    }
+    return frameFromTable(table, [s]).columns[0];
+  });
+  return makeFrame(columns, table.numRows);
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

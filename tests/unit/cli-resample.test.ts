@@ -188,7 +188,7 @@ describe('benchtop resample', () => {
     expect(wasm.rowsOut).toBe(js.rowsOut);
     const bad = await run(args('gpu', join(dir, 'gpu.csv')));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--backend must be one of wasm, cpu, js');
+    expect(bad.stderr).toContain('--backend must be one of auto, wasm, cpu, js');
   });
 
   it('Tomek links after the recipe remove rows of the larger classes only', async () => {
@@ -312,34 +312,39 @@ describe('benchtop resample', () => {
 });
 
 describe('benchtop resample: where the neighbour search runs', () => {
-  /** 2,600 rows x 14 numbers on a grid of 1/8 (ties and near-ties), y = 1 for ~10%: big enough for tfjs. */
-  function gridCsv(dir: string): string {
+  /**
+   * `rows` (2,600) x 14 numbers on a grid of 1/8 (ties and near-ties), y = 1 for ~10%: big enough
+   * for tfjs's products (neighbours.ts usesTf), too small for `auto` to start tfjs.
+   */
+  function gridCsv(dir: string, rows = 2600): string {
     const rng = createRng(8);
     const lines = [[...Array.from({ length: 14 }, (_, f) => `f${f}`), 'y'].join(',')];
-    for (let i = 0; i < 2600; i++) {
+    for (let i = 0; i < rows; i++) {
       const y = rng() < 0.1 ? 1 : 0;
       const row = Array.from({ length: 14 }, (_, f) =>
         String(Math.round((rng() * 2 + (f < 3 ? y : 0)) * 8) / 8),
       );
       lines.push([...row, String(y)].join(','));
     }
-    const path = join(dir, 'grid.csv');
+    const path = join(dir, `grid-${rows}.csv`);
     writeFileSync(path, `${lines.join('\n')}\n`);
     return path;
   }
   const open = async (path: string) => bytesSource(basename(path), readFileSync(path));
 
-  it('tomek and smote use tfjs-wasm by default and write the rows of the TypeScript search', async () => {
+  it('tomek and smote on --backend wasm write the rows of the TypeScript search; the default keeps these small searches in TypeScript', async () => {
     const dir = tmp();
     const src = gridCsv(dir);
     const { table, schema } = await ingest(await open(src));
     const frame = frameFromTable(table, schema);
     for (const method of ['tomek', 'smote']) {
       const out = join(dir, `${method}.csv`);
-      const o = oneJson(
-        await run(['resample', src, '--target', 'y', '--method', method, '--out', out, '--json']),
-      );
+      const base = ['resample', src, '--target', 'y', '--method', method, '--json'];
+      const o = oneJson(await run([...base, '--backend', 'wasm', '--out', out]));
       expect(o.backend).toBe('wasm');
+      const auto = oneJson(await run([...base, '--out', join(dir, `${method}-auto.csv`)]));
+      expect(auto.backend).toBe('js');
+      expect(readFileSync(join(dir, `${method}-auto.csv`), 'utf8')).toBe(readFileSync(out, 'utf8'));
       const want = resample(
         frame,
         { kind: method, params: {} },
@@ -372,6 +377,20 @@ describe('benchtop resample: where the neighbour search runs', () => {
         { data: src, out: join(dir, 'x.csv'), target: 'y', method: 'tomek', backend: 'webgpu' },
         open,
       ),
-    ).rejects.toThrow("--backend must be one of wasm, cpu, js (got 'webgpu')");
+    ).rejects.toThrow("--backend must be one of auto, wasm, cpu, js (got 'webgpu')");
+  });
+
+  it('the default (auto) starts tfjs-wasm for a big search: Tomek links over 12,000 rows, the same file as --backend js', async () => {
+    const dir = tmp();
+    const src = gridCsv(dir, 12000);
+    const files: string[] = [];
+    for (const backend of [undefined, 'js']) {
+      const out = join(dir, `tomek-${backend ?? 'auto'}.csv`);
+      const o = await resampleFile({ data: src, out, target: 'y', method: 'tomek', backend }, open);
+      expect(o.backend).toBe(backend ?? 'wasm');
+      expect(o.removed).toBeGreaterThan(0);
+      files.push(readFileSync(out, 'utf8'));
+    }
+    expect(files[0]).toBe(files[1]);
   });
 });

@@ -4,7 +4,8 @@
 // fields; numbers are JavaScript's shortest round-trip text (so reading them back gives the same
 // doubles); booleans are true / false; dates are ISO 8601 (a plain date when at midnight UTC).
 // Used by `benchtop prepare / resample --out file.csv`. Output comes as UTF-8 byte chunks of whole
-// rows (about 1 MB each), so a million-row frame never needs one giant string or buffer.
+// rows (about 1 MB each), so a million-row frame never needs one giant string or buffer; frames
+// written one after another without their header (`header: false`) make one file.
 import { formatDate } from './recast';
 import { isNumericColumn, type Frame, type FrameColumn } from './frame';
 
@@ -15,6 +16,8 @@ export interface CsvWriteOptions {
   newline?: '\r\n' | '\n';
   /** At most this many rows per chunk (default: chunks of about 1 MB). */
   chunkRows?: number;
+  /** Write the header row (default true); false continues a file whose header is written. */
+  header?: boolean;
 }
 
 /** One field, quoted when needed. */
@@ -114,7 +117,11 @@ function fieldWriter(
           if (x !== x) return;
           // Whole numbers within int32 (counts, codes, years, 0/1) skip number-to-text; -0 is 0.
           if (x === (x | 0)) sink.int(x);
-          else sink.ascii(`${x}`); // JS's shortest round-trip text
+          // JS's shortest round-trip text. JSON.stringify gives the same text for every finite
+          // number (ECMA-262: it is ToString) but skips V8's number-to-string cache, whose
+          // entries outlive the write and were promoted by the million: `${x}` over 190k x 30
+          // values grew the heap by ~30 MB, this by nothing, and is faster.
+          else sink.ascii(x - x === 0 ? JSON.stringify(x) : `${x}`);
         };
     }
   }
@@ -141,9 +148,11 @@ export function* csvByteChunks(frame: Frame, options: CsvWriteOptions = {}): Gen
   const encoder = new TextEncoder();
   const delim = encoder.encode(delimiter);
   const eol = encoder.encode(newline);
-  yield encoder.encode(
-    frame.columns.map((c) => csvField(c.name, delimiter)).join(delimiter) + newline,
-  );
+  if (options.header !== false) {
+    yield encoder.encode(
+      frame.columns.map((c) => csvField(c.name, delimiter)).join(delimiter) + newline,
+    );
+  }
   const writers = frame.columns.map((c) => fieldWriter(c, delimiter, encoder));
   const single = delim.length === 1 ? delim[0] : -1;
   const sink = new ByteSink(CHUNK_BYTES + (1 << 16));
