@@ -7,7 +7,7 @@
 //   costs ~30 MB of memory and ~0.5 s per run.
 // - otherwise the TypeScript itself through tsx's loader, so a run after an edit of src/ (or with
 //   no build) never executes stale code. BENCHTOP_TSX=1 forces this path.
-import { readFileSync, statSync } from 'node:fs';
+import { currentCli } from '../scripts/build-cli.mjs';
 
 // `benchtop profile big.csv | head` closes stdout early: that is not an error worth a stack trace.
 process.stdout.on('error', (err) => {
@@ -15,30 +15,10 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 
-const root = new URL('../', import.meta.url);
-const prebuilt = new URL('node_modules/.cache/benchtop/cli/', root);
-
-/** Whether the prebuilt CLI matches the sources (false on any doubt). */
-function prebuiltIsCurrent() {
-  if (process.env.BENCHTOP_TSX === '1') return false;
-  try {
-    const manifest = JSON.parse(readFileSync(new URL('manifest.json', prebuilt), 'utf8'));
-    if (manifest.node !== process.version) return false;
-    const inputs = Object.entries(manifest.inputs);
-    if (inputs.length === 0) return false;
-    for (const [path, [size, mtimeMs]] of inputs) {
-      const now = statSync(new URL(path, root), { throwIfNoEntry: false });
-      if (!now || now.size !== size || now.mtimeMs !== mtimeMs) return false;
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+const prebuilt = process.env.BENCHTOP_TSX === '1' ? null : currentCli();
 let main;
-if (prebuiltIsCurrent()) {
-  ({ main } = await import(new URL('main.mjs', prebuilt).href));
+if (prebuilt) {
+  ({ main } = await import(prebuilt.href));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -11,23 +11,51 @@
 // finds its .wasm files beside its own script). Every `import.meta.url` in the sources is replaced
 // by src/cli/main.ts's URL (all of them are in src/cli/, which locates package.json, the fold
 // worker and esbuild relative to itself), computed from the output file at run time.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_OUT = join(ROOT, 'node_modules/.cache/benchtop/cli');
 const ENTRY = join(ROOT, 'src/cli/main.ts');
 
-/** Builds the CLI into CLI_OUT (replacing any earlier build); returns the manifest written. */
-export async function buildCli({ quiet = false } = {}) {
+/**
+ * The prebuilt CLI's main.mjs in `out` as a file URL when its manifest matches the sources (every
+ * input's size and mtime, and this Node's version), else null. bin/benchtop.mjs calls it per run.
+ */
+export function currentCli(out = CLI_OUT) {
+  try {
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    if (manifest.node !== process.version) return null;
+    const inputs = Object.entries(manifest.inputs);
+    if (inputs.length === 0) return null;
+    for (const [path, [size, mtimeMs]] of inputs) {
+      const now = statSync(resolve(ROOT, path), { throwIfNoEntry: false });
+      if (!now || now.size !== size || now.mtimeMs !== mtimeMs) return null;
+    }
+    return pathToFileURL(join(out, 'main.mjs'));
+  } catch {
+    return null;
+  }
+}
+
+/** Builds the CLI into `out` (replacing any earlier build there); returns the manifest written. */
+export async function buildCli({ quiet = false, out = CLI_OUT } = {}) {
   const esbuild = await import('esbuild');
   const started = performance.now();
-  const tmp = `${CLI_OUT}.${process.pid}.tmp`;
+  const tmp = `${out}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   // Chunks sit beside main.mjs, so one relative path from any output file reaches src/cli/main.ts.
-  const srcUrl = relative(CLI_OUT, ENTRY).split('\\').join('/');
+  const srcUrl = relative(out, ENTRY).split('\\').join('/');
   const result = await esbuild.build({
     entryPoints: { main: ENTRY },
     absWorkingDir: ROOT,
@@ -55,15 +83,15 @@ export async function buildCli({ quiet = false } = {}) {
   const manifest = { esbuild: esbuild.version, node: process.version, inputs };
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest));
   // Swapped in whole: a run starting now sees the old build or the new one, never half of one.
-  const old = `${CLI_OUT}.${process.pid}.old`;
-  if (existsSync(CLI_OUT)) renameSync(CLI_OUT, old);
-  renameSync(tmp, CLI_OUT);
+  const old = `${out}.${process.pid}.old`;
+  if (existsSync(out)) renameSync(out, old);
+  renameSync(tmp, out);
   rmSync(old, { recursive: true, force: true });
   if (!quiet) {
     const files = Object.keys(result.metafile.outputs).length;
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     console.log(
-      `built the benchtop CLI: ${Object.keys(inputs).length} sources -> ${files} files in ${relative(ROOT, CLI_OUT)} (${seconds} s)`,
+      `built the benchtop CLI: ${Object.keys(inputs).length} sources -> ${files} files in ${relative(ROOT, out)} (${seconds} s)`,
     );
   }
   return manifest;
