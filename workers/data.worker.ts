@@ -6,7 +6,9 @@
 import * as Comlink from 'comlink';
 import { createDataApi, type DataApi, type ImportOptions } from '../src/core/api/data-api';
 import { createPrepApi, type PrepApi, type PrepProgress } from '../src/core/api/prep-api';
+import { frameCache } from '../src/core/api/stored-dataset';
 import {
+  DEFAULT_LIMITS,
   createBalanceApi,
   type BalanceApi,
   type BalanceProgress,
@@ -163,7 +165,14 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
     now: Date.now,
     newId: () => crypto.randomUUID(),
   };
+  // One decoded copy of the dataset serves the recipe previews and the class-balance previews
+  // (a 1M x 30 frame is ~240 MB: two caches held it twice).
+  const frames = frameCache(deps.store);
   Comlink.expose(
-    createFullDataWorkerApi(createDataApi(deps), createPrepApi(deps), createBalanceApi(deps)),
+    createFullDataWorkerApi(
+      createDataApi(deps),
+      createPrepApi(deps, frames),
+      createBalanceApi(deps, DEFAULT_LIMITS, frames),
+    ),
   );
 }

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { createDataApi, type DatasetMeta, type DatasetStore } from '../../src/core/api/data-api';
 import { frameCache, quietly, readDatasetMeta } from '../../src/core/api/stored-dataset';
+import { createPrepApi } from '../../src/core/api/prep-api';
+import { createBalanceApi, DEFAULT_LIMITS } from '../../src/core/api/balance-api';
 import { frameFromTable } from '../../src/core/data/frame';
 import { bytesSource } from '../../src/core/ingest/index';
 
@@ -87,6 +89,28 @@ describe('stored datasets', () => {
     expect(frames.evict('w1')).toBe(false);
     await frames.frame(recast);
     expect([reads(), decoded]).toEqual([3, 3]);
+  });
+
+  it('one cache shared by the recipe and class-balance previews decodes the data once', async () => {
+    const { store, meta, reads } = await imported();
+    const frames = frameCache(store);
+    let drops = 0;
+    frames.onDrop(() => drops++);
+    const prep = createPrepApi({ store, now: () => 1_700_000_000_000, newId: () => 'x' }, frames);
+    const balance = createBalanceApi({ store }, DEFAULT_LIMITS, frames);
+    const counts = await balance.classBalance('w1', 'weather');
+    expect(counts.classes.map((c) => c.count).reduce((a, b) => a + b, 0)).toBe(1461);
+    const recipe = await prep.autoRecipe('w1', 'weather');
+    await prep.previewRecipe('p1', 'w1', recipe);
+    await balance.classBalance('w1', 'weather');
+    expect(reads()).toBe(1);
+    // Each decode and a delete's evict tell every user to drop what it derived from the frame.
+    expect(drops).toBe(1);
+    balance.evict('w1');
+    expect(drops).toBe(2);
+    await prep.previewRecipe('p2', 'w1', recipe);
+    expect(reads()).toBe(2);
+    expect(meta.id).toBe('w1');
   });
 
   it('missing bytes name the dataset; bytes that are not Arrow are named only when asked', async () => {

@@ -36,7 +36,7 @@ import {
   type SamplerSpec,
 } from '../resample/types';
 import type { DataApiDeps, DatasetMeta } from './data-api';
-import { frameCache, readDatasetMeta, yieldToEventLoop } from './stored-dataset';
+import { frameCache, readDatasetMeta, yieldToEventLoop, type FrameCache } from './stored-dataset';
 
 /** At most this many points are drawn in the 2-D view (all of a small class where possible). */
 export const SCATTER_POINTS = 5000;
@@ -424,6 +424,7 @@ export const DEFAULT_LIMITS: BalanceLimits = {
 export function createBalanceApi(
   deps: Pick<DataApiDeps, 'store'>,
   limits: BalanceLimits = DEFAULT_LIMITS,
+  raw: FrameCache = frameCache(deps.store),
 ) {
   const cancelledJobs = new Set<string>();
   // A preview re-runs on every edit of the sampler or the view: keep the decoded data, the
@@ -435,7 +436,7 @@ export function createBalanceApi(
     prepared = null;
     resampled = null;
   };
-  const raw = frameCache(deps.store, { onDecode: dropDerived });
+  raw.onDrop(dropDerived);
   const loadMeta = (id: string) => readDatasetMeta(deps.store, id);
   const loadFrame = (meta: DatasetMeta) => raw.frame(meta);
 
@@ -628,7 +629,7 @@ export function createBalanceApi(
 
     /** Forgets the decoded and prepared data of a dataset (after a delete or a kind override). */
     evict(id: string): void {
-      if (raw.evict(id)) dropDerived();
+      raw.evict(id);
     },
   };
 }

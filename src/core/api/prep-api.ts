@@ -28,7 +28,7 @@ import {
 } from '../recipe';
 import { getStep } from '../steps';
 import type { DataApiDeps, DatasetMeta } from './data-api';
-import { frameCache, readDatasetMeta, yieldToEventLoop } from './stored-dataset';
+import { frameCache, readDatasetMeta, yieldToEventLoop, type FrameCache } from './stored-dataset';
 
 /** Where a prepared dataset came from. */
 export interface DatasetLineage {
@@ -55,10 +55,10 @@ export interface ColumnSuggestions extends RoleSuggestions {
   task?: TaskSuggestion;
 }
 
-export function createPrepApi(deps: DataApiDeps) {
+export function createPrepApi(deps: DataApiDeps, frames: FrameCache = frameCache(deps.store)) {
   const cancelledJobs = new Set<string>();
-  // Previews re-run on every edit of a recipe: keep the last dataset's decoded frame.
-  const frames = frameCache(deps.store);
+  // Previews re-run on every edit of a recipe: keep the last dataset's decoded frame (in the data
+  // worker, the cache the balance API shares).
   const loadMeta = (id: string) => readDatasetMeta(deps.store, id);
   const loadFrame = async (meta: DatasetMeta): Promise<Frame> => (await frames.frame(meta)).frame;
 

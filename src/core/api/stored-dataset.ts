@@ -41,6 +41,12 @@ export interface FrameCache {
   frame(meta: DatasetMeta): Promise<{ key: string; frame: Frame }>;
   /** Forgets the kept frame when it is dataset `id`'s (after a delete); true when it was. */
   evict(id: string): boolean;
+  /**
+   * Also calls `listener` whenever the kept frame goes (another dataset is decoded, or it is
+   * evicted): the prep and balance APIs share one cache in the data worker, so one decoded copy
+   * of a dataset serves both, and each drops what it derived from it.
+   */
+  onDrop(listener: () => void): void;
 }
 
 /**
@@ -49,6 +55,10 @@ export interface FrameCache {
  */
 export function frameCache(store: StoredDatasets, options: FrameCacheOptions = {}): FrameCache {
   let cached: { key: string; frame: Frame } | null = null;
+  const listeners: (() => void)[] = [];
+  const dropped = () => {
+    for (const l of listeners) l();
+  };
   return {
     async frame(meta) {
       const key = `${meta.id}\n${meta.storedBytes}\n${JSON.stringify(meta.schema)}`;
@@ -62,6 +72,7 @@ export function frameCache(store: StoredDatasets, options: FrameCacheOptions = {
       }
       cached = null; // free the previous frame before decoding the next
       options.onDecode?.();
+      dropped();
       let frame: Frame;
       try {
         frame = frameFromTable(tableFromIPC(bytes), meta.schema);
@@ -75,7 +86,11 @@ export function frameCache(store: StoredDatasets, options: FrameCacheOptions = {
     evict(id) {
       if (!cached?.key.startsWith(`${id}\n`)) return false;
       cached = null;
+      dropped();
       return true;
+    },
+    onDrop(listener) {
+      listeners.push(listener);
     },
   };
 }
