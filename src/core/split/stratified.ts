@@ -14,6 +14,71 @@ function className(names: readonly string[] | undefined, c: number): string {
   return names?.[c] ?? `class ${c}`;
 }
 
+/** Class codes are small (0..k-1, -1 = missing): tables indexed by code + 1 instead of Maps. */
+const TABLE_MAX = 1 << 16;
+
+function codeRange(y: Int32Array): { min: number; max: number } {
+  let min = 0;
+  let max = -1;
+  for (let i = 0; i < y.length; i++) {
+    const c = y[i];
+    if (c < min) min = c;
+    if (c > max) max = c;
+  }
+  return { min, max };
+}
+
+/** Rows per class (missing targets, -1, not counted), in order of first appearance. */
+function classCounts(y: Int32Array): Map<number, number> {
+  const { min, max } = codeRange(y);
+  const counts = new Map<number, number>();
+  if (min < -1 || max >= TABLE_MAX) {
+    for (const c of y) if (c >= 0) counts.set(c, (counts.get(c) ?? 0) + 1);
+    return counts;
+  }
+  const perCode = new Int32Array(max + 1);
+  for (let i = 0; i < y.length; i++) if (y[i] >= 0) perCode[y[i]]++;
+  // Keys in order of first appearance, as the Map per row had them (ties among small classes are
+  // reported in that order). Stops once every class present has been met.
+  let present = 0;
+  for (let c = 0; c <= max; c++) if (perCode[c] > 0) present++;
+  for (let i = 0; i < y.length && counts.size < present; i++) {
+    const c = y[i];
+    if (c >= 0 && !counts.has(c)) counts.set(c, perCode[c]);
+  }
+  return counts;
+}
+
+/** Each row's stratum: its class (or "missing") numbered by first appearance. */
+function strataByFirstAppearance(y: Int32Array): { encoded: Int32Array; m: number } {
+  const encoded = new Int32Array(y.length);
+  const { min, max } = codeRange(y);
+  if (min < -1 || max >= TABLE_MAX) {
+    const strata = new Map<number, number>();
+    for (let i = 0; i < y.length; i++) {
+      let s = strata.get(y[i]);
+      if (s === undefined) {
+        s = strata.size;
+        strata.set(y[i], s);
+      }
+      encoded[i] = s;
+    }
+    return { encoded, m: strata.size };
+  }
+  const stratumOf = new Int32Array(max + 2).fill(-1); // index: code + 1
+  let m = 0;
+  for (let i = 0; i < y.length; i++) {
+    const key = y[i] + 1;
+    let s = stratumOf[key];
+    if (s < 0) {
+      s = m++;
+      stratumOf[key] = s;
+    }
+    encoded[i] = s;
+  }
+  return { encoded, m };
+}
+
 /** Refuses a class with fewer rows than folds: some folds would test on none of it. */
 export function checkClassSizes(
   y: Int32Array,
@@ -22,8 +87,7 @@ export function checkClassSizes(
   minimum = folds,
   why = `fewer than the ${folds} folds`,
 ): void {
-  const counts = new Map<number, number>();
-  for (const c of y) if (c >= 0) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const counts = classCounts(y);
   if (counts.size < 2) {
     const only = [...counts.keys()][0];
     throw new BenchtopError(
@@ -57,17 +121,7 @@ export function stratifiedAssignment(
   rng: () => number,
 ): Int32Array {
   // Strata numbered by first appearance (missing target = one more stratum, code -1).
-  const strata = new Map<number, number>();
-  const encoded = new Int32Array(y.length);
-  for (let i = 0; i < y.length; i++) {
-    let s = strata.get(y[i]);
-    if (s === undefined) {
-      s = strata.size;
-      strata.set(y[i], s);
-    }
-    encoded[i] = s;
-  }
-  const m = strata.size;
+  const { encoded, m } = strataByFirstAppearance(y);
   const counts = new Int32Array(m);
   for (const s of encoded) counts[s]++;
   // allocation[f][s] = how many of positions f, f+k, f+2k... of the stratum-sorted rows fall in s.
