@@ -135,6 +135,8 @@ export interface CvBench {
    * when other jobs share the two cores (the figure itself is the wall-time ratio).
    */
   cpuRatio: number | null;
+  /** Each round's wall-time ratio to scikit-learn's run of the same round (the spread of the figure). */
+  roundRatios: { benchtop: number[]; inProcess: number[] } | null;
   accuracyGap: number | null;
 }
 
@@ -175,6 +177,12 @@ export async function benchCv(rows: number, repeat: number, baseline: boolean): 
     ratio: s ? b.seconds / s.seconds : null,
     ratioInProcess: s ? one.seconds / s.seconds : null,
     cpuRatio: baseline ? median(ours.map((r, i) => r.cpuSeconds / theirs[i].cpuSeconds)) : null,
+    roundRatios: baseline
+      ? {
+          benchtop: ours.map((r, i) => r.seconds / theirs[i].seconds),
+          inProcess: single.map((r, i) => r.seconds / theirs[i].seconds),
+        }
+      : null,
     accuracyGap: s ? Math.abs(b.accuracy - s.accuracy) : null,
   };
 }
