@@ -6,73 +6,27 @@
 // X is stored as float32 (exactly the model's matrix) and widened to float64 as it is read, so the
 // results are the plain-TypeScript ones up to the order of the float64 additions. The module is
 // assembled here from its bytes (391, listed opcode by opcode below): no file to fetch, no
-// build step, the same in Node, pages and workers. Where WebAssembly SIMD is missing,
+// build step, the same in Node, pages and workers (the assembler helpers are ../math/wasm-asm.ts,
+// shared with the neighbour search). Where WebAssembly SIMD is missing,
 // `simdKernel()` returns null and the caller keeps the TypeScript loops.
 
-/** Opcodes used below (WebAssembly core + SIMD proposal, final numbering). */
-const OP = {
-  block: 0x02,
-  loop: 0x03,
-  end: 0x0b,
-  brIf: 0x0d,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Const: 0x41,
-  i32Eqz: 0x45,
-  i32LtU: 0x49,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Mul: 0x6c,
-  i32Shl: 0x74,
-  f64Load: 0x2b,
-  f64Store: 0x39,
-  f64Add: 0xa0,
-  simd: 0xfd,
-} as const;
-/** SIMD sub-opcodes (after 0xfd, LEB128). */
-const SIMD = {
-  v128Load: [0x00],
-  v128Store: [0x0b],
-  v128Const: [0x0c],
-  f64x2Splat: [0x14],
-  f64x2ExtractLane: [0x21],
-  v128Load64Zero: [0x5d],
-  f64x2PromoteLowF32x4: [0x5f],
-  f64x2Add: [0xf0, 0x01],
-  f64x2Mul: [0xf2, 0x01],
-} as const;
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-const get = (i: number) => [OP.localGet, i];
-const set = (i: number) => [OP.localSet, i];
-/** i32.const takes a signed LEB128: equal to the unsigned one below 64, all this module needs. */
-const i32 = (v: number) => [OP.i32Const, ...uleb(v)];
-const simd = (op: readonly number[], ...imm: number[]) => [OP.simd, ...op, ...imm];
-/** memarg: alignment exponent, offset 0. */
-const mem = (align: number) => [align, 0];
-/** p += step (i32 locals). */
-const bump = (p: number, step: number[]) => [...get(p), ...step, OP.i32Add, ...set(p)];
+import {
+  bump,
+  compileModule,
+  get,
+  HEADER,
+  I32,
+  i32,
+  mem,
+  OP,
+  section,
+  set,
+  simd,
+  SIMD,
+  str,
+  uleb,
+  V128,
+} from '../math/wasm-asm';
 
 // Both functions take (x, rows, cols2, a, k, b) with byte addresses x (float32 rows of cols2
 // values, cols2 even), a and b (float64). Locals after the 6 parameters: seven i32 (6..12), then
@@ -286,7 +240,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const fwd = forwardBody();
   const bwd = backwardBody();
   return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...HEADER,
     ...section(1, [...uleb(1), ...sig]),
     ...section(2, [...uleb(1), ...str('m'), ...str('memory'), 0x02, 0x00, ...uleb(1)]),
     ...section(3, [...uleb(2), 0x00, 0x00]),
@@ -299,16 +253,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 let compiled: WebAssembly.Module | null | undefined;
 
 function compiledModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'object') {
-      const bytes = moduleBytes();
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compileModule(moduleBytes());
   return compiled;
 }
 
