@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { makeFrame, numericColumn, type NumericFrameColumn } from '../../../src/core/data/frame';
 import { fitStep } from '../../../src/core/steps';
+import type { JsonObject } from '../../../src/core/steps/types';
 
 const rows = JSON.parse(readFileSync('node_modules/vega-datasets/data/cars.json', 'utf8')) as {
   Acceleration: number;
@@ -33,10 +34,8 @@ describe('imputers find a single gap at any position', () => {
       ];
       for (const at of positions) {
         const frame = cars(n, at);
-        const params =
-          kind === 'impute.constant'
-            ? { columns: ['Acceleration', 'Weight_in_lbs'], value: -1, indicator: true }
-            : { columns: ['Acceleration', 'Weight_in_lbs'], indicator: true };
+        const params: JsonObject = { columns: ['Acceleration', 'Weight_in_lbs'], indicator: true };
+        if (kind === 'impute.constant') params.value = -1;
         if (n === 1) continue; // one row, and it is the gap: nothing to learn from
         const { frame: out, fitted } = fitStep(frame, { kind, params }, 0);
         const fill = (fitted.state as { fill: number[] }).fill[0];
