@@ -380,8 +380,9 @@ export function simdPairs(
   const norms = new Float64Array(buffer, normsAt, paddedRows);
   const cuts = new Float64Array(buffer, cutsAt, paddedRows);
   const packed = new Float64Array(buffer, valuesAt, paddedRows * dims);
-  // Row i, feature f at pair (i >> 1), offset f · 2 + (i & 1); padding rows are 0.
-  packed.fill(0, rows * dims);
+  // Row i, feature f at pair (i >> 1), offset f · 2 + (i & 1); padding rows are 0 (a reused memory
+  // holds the last search's bytes; their infinite norms keep them out of every list anyway).
+  packed.fill(0, (rows >> 1) * 2 * dims);
   for (let i = 0; i < rows; i++) {
     const o = i * dims;
     let t = (i >> 1) * dims * 2 + (i & 1);
