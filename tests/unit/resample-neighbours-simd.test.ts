@@ -1,12 +1,14 @@
-// The WebAssembly SIMD pair kernel of the exact neighbour search (src/core/resample/neighbours-simd.ts
-// under nearestNeighbours) must give exactly what the TypeScript loops give: the same neighbours in
-// the same order with the same float64 distances, lower index first on ties. Checked on real data
-// (vega seattle-weather and penguins, scikit-learn's breast_cancer from tests/fixtures/cv), on
-// seeded grids full of exact duplicates and equal distances, row counts that are not multiples of
-// the tile, across block edges (small blocks), k = 1 and k = 5, a large offset, and through Tomek
-// links. Also: the kernel's distances are bit for bit the TypeScript formula and each pair j > i
-// comes back exactly once, points with categorical codes (SMOTE-NC) go to the TypeScript loops,
-// progress and cancellation between blocks, and the TypeScript fallback where WebAssembly is missing.
+// The WebAssembly SIMD pair kernels of the exact neighbour search (src/core/resample/neighbours-simd.ts
+// under nearestNeighbours: float32 first, float64 when float32 leaves too many rows open) must give
+// exactly what the TypeScript loops give: the same neighbours in the same order with the same
+// float64 distances, lower index first on ties. Checked for the default (f32, then f64) and the
+// float64 kernel alone on real data (vega seattle-weather and penguins, scikit-learn's
+// breast_cancer from tests/fixtures/cv), on seeded grids full of exact duplicates and equal
+// distances, row counts that are not multiples of the tile, across block edges (small blocks),
+// k = 1 and k = 5, a large offset, tiny values, and through Tomek links. Also: each pair j > i comes
+// back exactly once, with the TypeScript distance bit for bit (f64) or within the error bound
+// (f32); points with categorical codes (SMOTE-NC) go to the TypeScript loops; progress and
+// cancellation between blocks; the TypeScript fallback where WebAssembly is missing.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BenchtopError } from '../../src/core/errors';
@@ -26,7 +28,8 @@ import {
   simdAvailable,
   simdPairs,
   TILE_A,
-  TILE_ROWS_B,
+  tileRowsB,
+  type Precision,
 } from '../../src/core/resample/neighbours-simd';
 
 /** Values on a grid of `grid` steps of 1/4: exact duplicates and many equal distances. */
@@ -80,14 +83,20 @@ function expectSame(a: Neighbours, b: Neighbours): void {
   }
 }
 
-/** The search with the kernel and with the TypeScript loops; both must say which ran. */
+/**
+ * The search with the kernels (f32 first, as by default), the float64 kernel alone and the
+ * TypeScript loops; each must say which ran, and the three must agree exactly.
+ */
 function bothKernels(p: PointSet, k: number, blockRows?: number) {
   const block = blockRows ? { blockRows } : {};
   const viaSimd = nearestNeighbours(p, k, { simd: true, ...block });
+  const viaF64 = nearestNeighbours(p, k, { simd: 'f64', ...block });
   const viaTs = nearestNeighbours(p, k, { simd: false });
   expect(viaSimd.path).toBe('js');
-  expect(viaSimd.simd).toBe(true);
-  expect(viaTs.simd).toBe(false);
+  expect(['f32', 'f64']).toContain(viaSimd.simd);
+  expect(viaF64.simd).toBe('f64');
+  expect(viaTs.simd).toBeUndefined();
+  expectSame(viaTs, viaF64);
   return { viaSimd, viaTs };
 }
 
@@ -122,15 +131,16 @@ describe('the kernel itself', () => {
     for (let i = 0; i < rows; i++) for (let f = 0; f < dims; f++) mean[f] += values[i * dims + f];
     for (let f = 0; f < dims; f++) mean[f] /= rows;
     const seen = new Map<string, number>();
-    let tile: Float64Array = new Float64Array(0);
-    const kernel = simdPairs(values, rows, dims, mean, (a, b) => {
+    let tile: Float64Array | Float32Array = new Float64Array(0);
+    const tr = tileRowsB('f64');
+    const kernel = simdPairs(values, rows, dims, mean, 'f64', (a, b) => {
       for (let r = 0; r < TILE_A; r++)
-        for (let c = 0; c < TILE_ROWS_B; c++) {
+        for (let c = 0; c < tr; c++) {
           const [i, j] = [a + r, b + c];
           if (j > i && j < rows) {
             const key = `${i},${j}`;
             expect(seen.has(key), key).toBe(false);
-            seen.set(key, tile[r * TILE_ROWS_B + c]);
+            seen.set(key, tile[r * tr + c]);
           }
         }
     });
@@ -159,16 +169,62 @@ describe('the kernel itself', () => {
     kernel!.release();
   });
 
+  it('float32: every pair j > i once, each within the error bound of the exact distance', () => {
+    // 45 rows x 7 features far from zero and of mixed scales; blocks of 16 rows.
+    const { rows, dims, values } = gaussianPoints(23, 45, 7, 1e3, 5e4);
+    const mean = new Float64Array(dims);
+    for (let i = 0; i < rows; i++) for (let f = 0; f < dims; f++) mean[f] += values[i * dims + f];
+    for (let f = 0; f < dims; f++) mean[f] /= rows;
+    const seen = new Map<string, number>();
+    let tile: Float64Array | Float32Array = new Float32Array(0);
+    const tr = tileRowsB('f32');
+    const kernel = simdPairs(values, rows, dims, mean, 'f32', (a, b) => {
+      for (let r = 0; r < TILE_A; r++)
+        for (let c = 0; c < tr; c++) {
+          const [i, j] = [a + r, b + c];
+          if (j > i && j < rows) {
+            expect(seen.has(`${i},${j}`)).toBe(false);
+            seen.set(`${i},${j}`, tile[r * tr + c]);
+          }
+        }
+    })!;
+    tile = kernel.tile;
+    // The scale is a power of two putting the largest centred value in (1/2, 1].
+    const x = Float64Array.from(values, (v, t) => v - mean[t % dims]);
+    const maxAbs = Math.max(...x.map(Math.abs));
+    expect(Number.isInteger(Math.log2(kernel.scale))).toBe(true);
+    expect(maxAbs * kernel.scale).toBeGreaterThan(0.5);
+    expect(maxAbs * kernel.scale).toBeLessThanOrEqual(1);
+    for (let i0 = 0; i0 < 48; i0 += 16)
+      for (let j0 = i0; j0 < 48; j0 += 16) kernel.run(i0, i0 + 16, j0, j0 + 16);
+    expect(seen.size).toBe((rows * (rows - 1)) / 2);
+    const n = Array.from({ length: rows }, (_, i) => kernel.norms[i]);
+    const maxN = Math.max(...n);
+    for (let i = 0; i < rows; i++) {
+      for (let j = i + 1; j < rows; j++) {
+        let exact = 0;
+        for (let f = 0; f < dims; f++) exact += (values[i * dims + f] - values[j * dims + f]) ** 2;
+        const approx = seen.get(`${i},${j}`)! / kernel.scale ** 2;
+        // neighbours.ts's float32 bound: 4(dims + 6)·2⁻²⁴·(Nᵢ + max N), in the scaled units.
+        const bound = (4 * (dims + 6) * 2 ** -24 * (n[i] + maxN)) / kernel.scale ** 2;
+        expect(Math.abs(approx - exact), `${i},${j}`).toBeLessThanOrEqual(bound);
+        // ...and float32 is really in use: not the float64 distance.
+        if (i === 0 && j === 1) expect(approx).not.toBe(exact);
+      }
+    }
+    kernel.release();
+  });
+
   it('reports only tiles with a distance below a cut-off', () => {
     const p = gaussianPoints(22, 64, 5);
     let hits = 0;
-    const kernel = simdPairs(p.values, p.rows, p.dims, new Float64Array(5), () => hits++)!;
+    const kernel = simdPairs(p.values, p.rows, p.dims, new Float64Array(5), 'f64', () => hits++)!;
     kernel.cuts.fill(-1);
     kernel.run(0, 64, 0, 64);
     expect(hits).toBe(0);
     // Row 37's cut-off alone above every distance: its tiles come back (as a or as b), no others.
     const tiles = new Set<string>();
-    const k2 = simdPairs(p.values, p.rows, p.dims, new Float64Array(5), (a, b) =>
+    const k2 = simdPairs(p.values, p.rows, p.dims, new Float64Array(5), 'f64', (a, b) =>
       tiles.add(`${a},${b}`),
     )!;
     k2.cuts.fill(-1);
@@ -176,7 +232,7 @@ describe('the kernel itself', () => {
     k2.run(0, 64, 0, 64);
     // a = 36 (row 37 in a) against b = 36..60, and a = 0..36 against b = 36.
     const expected = new Set<string>();
-    for (let b = 36; b < 64; b += TILE_ROWS_B) expected.add(`36,${b}`);
+    for (let b = 36; b < 64; b += tileRowsB('f64')) expected.add(`36,${b}`);
     for (let a = 0; a <= 36; a += TILE_A) expected.add(`${a},36`);
     expect(tiles).toEqual(expected);
     kernel.release();
@@ -213,6 +269,9 @@ describe('kernel = TypeScript loops, ties to the lower index', () => {
     const p: PointSet = { rows: 300, dims: 3, values: new Float64Array(900).fill(0.7) };
     const { viaSimd, viaTs } = bothKernels(p, 4, 16);
     expectSame(viaTs, viaSimd);
+    // No row can be settled by a bound: float32 leaves them all open, so the float64 kernel ran.
+    expect(viaSimd.simd).toBe('f64');
+    expect(viaSimd.rechecked).toBe(300);
     expect([...viaSimd.index.subarray(0, 4)]).toEqual([1, 2, 3, 4]);
     expect([...viaSimd.index.subarray(150 * 4, 151 * 4)]).toEqual([0, 1, 2, 3]);
     expect([...viaSimd.distance.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
@@ -227,6 +286,9 @@ describe('kernel = TypeScript loops, ties to the lower index', () => {
     for (const k of [1, 5]) {
       const { viaSimd, viaTs } = bothKernels(p, k, 200);
       expectSame(viaTs, viaSimd);
+      // Continuous data: float32 settles nearly every row, the float64 kernel is not needed.
+      expect(viaSimd.simd).toBe('f32');
+      expect(viaSimd.rechecked!).toBeLessThan(901 / 16);
       for (const r of [0, 450, 900])
         expect([...viaSimd.index.subarray(r * k, r * k + k)]).toEqual(brute(p, r, k));
     }
@@ -295,7 +357,7 @@ describe('real data', () => {
     const mixed: PointSet = { ...p, cats, codes, mismatch: 150 };
     expect(usesSimd(mixed, { simd: true })).toBe(false);
     const withCodes = nearestNeighbours(mixed, 5, { simd: true });
-    expect(withCodes.simd).toBe(false);
+    expect(withCodes.simd).toBeUndefined();
     expectSame(nearestNeighbours(mixed, 5, { simd: false }), withCodes);
     for (const r of [0, 100, 341])
       expect([...withCodes.index.subarray(r * 5, r * 5 + 5)]).toEqual(brute(mixed, r, 5));
@@ -339,12 +401,14 @@ describe('choice of kernel, progress and cancellation', () => {
     expect(usesSimd(big, { simd: false })).toBe(false);
     expect(usesSimd(small)).toBe(false);
     expect(usesSimd(small, { simd: true })).toBe(true);
-    expect(nearestNeighbours(big, 3).simd).toBe(true);
-    expect(nearestNeighbours(small, 3).simd).toBe(false);
+    expect(nearestNeighbours(big, 3).simd).toBe('f32');
+    expect(nearestNeighbours(big, 3, { simd: 'f64' }).simd).toBe('f64');
+    expect(nearestNeighbours(small, 3).simd).toBeUndefined();
     const codes = new Int32Array(1366).map((_, i) => i % 3);
     expect(usesSimd({ ...big, cats: 1, codes, mismatch: 1 })).toBe(false);
     expect(ROW_ALIGN % TILE_A).toBe(0);
-    expect(ROW_ALIGN % TILE_ROWS_B).toBe(0);
+    for (const precision of ['f32', 'f64'] as Precision[])
+      expect(ROW_ALIGN % tileRowsB(precision)).toBe(0);
   });
 
   it('reports rising progress up to 1, block by block', () => {
@@ -393,7 +457,7 @@ describe('where WebAssembly is missing', () => {
     expect(simd.simdAvailable()).toBe(false);
     expect(fresh.usesSimd(p, { simd: true })).toBe(false);
     const r = fresh.nearestNeighbours(p, 5, { simd: true });
-    expect(r.simd).toBe(false);
+    expect(r.simd).toBeUndefined();
     expectSame(expected, r);
   });
 });

@@ -5,9 +5,11 @@
 //   come from ‖a‖² + ‖b‖² − 2a·b on the centred points (four dot products at a time, so each value
 //   of a is loaded once per four rows of b), each pair is computed once and offered to both rows,
 //   and every row keeps a sorted k-best list. Where the runtime has WebAssembly SIMD, the pair
-//   distances of numeric points come from a small f64x2 kernel instead (neighbours-simd.ts: the
-//   same float64 operations in the same order, so the same distances bit for bit, ~4× faster), and
-//   only the tiles holding a distance below a row's current k-th best come back to the lists here.
+//   distances of numeric points come from small kernels instead (neighbours-simd.ts), and only the
+//   tiles holding a distance below a row's current cut-off come back to the lists here: float32
+//   (f32x4, ~8× the TypeScript loops) with the same kind of error bound as the tfjs path, and when
+//   it leaves more than 1/16 of the rows open, float64 (f64x2: the TypeScript loops' operations in
+//   their order, the same distances bit for bit, ~4×).
 // - tfjs (neighbours-tf.ts), when the caller passes a tfjs module on a fast backend and the search
 //   is big enough to pay for it: float32 matrix products find each row's k + MARGIN best
 //   candidates with a bound on their float32 error; a row whose k-th and last candidates are
@@ -22,7 +24,7 @@
 import { BenchtopError } from '../errors';
 import type { Tf } from '../models/types';
 import { floatSearch } from './neighbours-tf';
-import { simdAvailable, simdPairs, ROW_ALIGN, TILE_A, TILE_ROWS_B } from './neighbours-simd';
+import { simdAvailable, simdPairs, ROW_ALIGN, TILE_A, type Precision } from './neighbours-simd';
 
 /** Points as a row-major matrix, optionally with categorical codes (SMOTE-NC). */
 export interface PointSet {
@@ -58,11 +60,12 @@ export interface SearchOptions extends SearchHooks {
    */
   blockRows?: number;
   /**
-   * TypeScript path: whether the WebAssembly SIMD pair kernel (neighbours-simd.ts) may compute the
-   * distances. Default: when the runtime has it, for points without categorical codes and at least
-   * MIN_SIMD_VALUES values; true: whenever the runtime has it; false: never (the TypeScript loops).
+   * TypeScript path: whether the WebAssembly SIMD pair kernels (neighbours-simd.ts) may compute the
+   * distances. Default: when the runtime has them, for points without categorical codes and at
+   * least MIN_SIMD_VALUES values; true: whenever the runtime has them; 'f64': the float64 kernel
+   * only (the TypeScript loops' distances bit for bit); false: never (the TypeScript loops).
    */
-  simd?: boolean;
+  simd?: boolean | 'f64';
 }
 
 /** rows × k, row-major: the k nearest other rows of each row, nearest first; squared distances. */
@@ -74,8 +77,11 @@ export interface Neighbours {
   path: 'js' | 'tf';
   /** Rows whose candidates could not settle their neighbours (scanned again exactly). */
   rechecked?: number;
-  /** TypeScript path: the pair distances came from the WebAssembly SIMD kernel. */
-  simd?: boolean;
+  /**
+   * TypeScript path: the WebAssembly kernel whose candidates settled the search (f32 first; f64
+   * when f32 could not settle enough rows); absent when the TypeScript loops ran.
+   */
+  simd?: Precision;
 }
 
 export function cancelledResample(): BenchtopError {
@@ -465,9 +471,9 @@ function centred(p: PointSet, mean: Float64Array): PointSet {
 }
 
 /**
- * Below this many values (rows × features) the kernel does not pay for its copy and its per-tile
- * work. Measured here (CPU time per search, k = 5): even at 1,024 × 4 and 256 × 30 (~1 ms, where
- * re-ranking the lists dominates), 0.7× at 4,096 × 4, 0.5× at 1,024 × 30, 0.2× at 100k × 30.
+ * Below this many values (rows × features) the kernels do not pay for their copy and per-tile
+ * work. Measured here with the float64 kernel (CPU time per search, k = 5): even at 1,024 × 4 and
+ * 256 × 30 (~1 ms, where re-ranking the lists dominates), 0.7× at 4,096 × 4, 0.5× at 1,024 × 30.
  */
 const MIN_SIMD_VALUES = 8192;
 /** Kernel blocks: rows of a per progress step, rows of b per call (~30 KB of b at 30 features). */
@@ -477,7 +483,7 @@ const SIMD_BLOCK_B = 128;
 /** Whether the WebAssembly kernel computes this search's distances (see SearchOptions.simd). */
 export function usesSimd(p: PointSet, options: SearchOptions = {}): boolean {
   if (options.simd === false || (p.codes && p.cats)) return false;
-  if (options.simd !== true && p.rows * p.dims < MIN_SIMD_VALUES) return false;
+  if (options.simd === undefined && p.rows * p.dims < MIN_SIMD_VALUES) return false;
   return simdAvailable();
 }
 
@@ -488,28 +494,33 @@ function pairsBefore(i1: number, rows: number): number {
 }
 
 /**
- * The candidate lists from the WebAssembly kernel: the same distances as the TypeScript loops (see
- * neighbours-simd.ts), offered to the same lists. Returns the centred rows' squared norms, or null
- * when the kernel is not available (nothing written).
+ * The candidate lists from a WebAssembly kernel (see neighbours-simd.ts; f64: the distances of the
+ * TypeScript loops bit for bit; f32: those of the points scaled by a power of two and rounded to
+ * float32). Returns the rows' squared norms and the scale, or null when the kernel is not available
+ * (nothing written). Progress goes from `from` to `to` of the bar.
  */
 function simdLists(
   p: PointSet,
   mean: Float64Array,
-  bestD: Float64Array,
-  bestI: Int32Array,
-  width: number,
+  lists: { bestD: Float64Array; bestI: Int32Array; width: number },
+  precision: Precision,
   options: SearchOptions,
-): Float64Array | null {
+  from: number,
+  to: number,
+): { norms: Float64Array; scale: number } | null {
   const rows = p.rows;
+  const { bestD, bestI, width } = lists;
   const last = width - 1;
-  let tile: Float64Array = new Float64Array(0);
-  let cuts: Float64Array = new Float64Array(0);
+  let tile: Float64Array | Float32Array = new Float64Array(0);
+  let cuts: Float64Array | Float32Array = new Float64Array(0);
+  let tileRows = 0;
   // A tile with a distance below one of its rows' cut-offs: offer its pairs j > i to both rows.
+  // (f32: a distance is a float32 value, so the float32 cut-offs hold the lists' values exactly.)
   const onHit = (a: number, b: number): void => {
     for (let r = 0; r < TILE_A; r++) {
       const i = a + r;
       if (i >= rows) return;
-      for (let c = 0, t = r * TILE_ROWS_B; c < TILE_ROWS_B; c++, t++) {
+      for (let c = 0, t = r * tileRows; c < tileRows; c++, t++) {
         const j = b + c;
         if (j <= i) continue;
         if (j >= rows) break;
@@ -525,9 +536,9 @@ function simdLists(
       }
     }
   };
-  const kernel = simdPairs(p.values, rows, p.dims, mean, onHit);
+  const kernel = simdPairs(p.values, rows, p.dims, mean, precision, onHit);
   if (!kernel) return null;
-  ({ tile, cuts } = kernel);
+  ({ tile, cuts, tileRows } = kernel);
   const padded = kernel.paddedRows;
   const align = (n: number) => Math.max(ROW_ALIGN, Math.ceil(n / ROW_ALIGN) * ROW_ALIGN);
   const blockA = align(options.blockRows ?? SIMD_BLOCK_A);
@@ -540,11 +551,10 @@ function simdLists(
       for (let j0 = i0; j0 < padded; j0 += blockB) {
         kernel.run(i0, i1, j0, Math.min(padded, j0 + blockB));
       }
-      options.onProgress?.(
-        totalPairs > 0 ? (FIRST_PASS * pairsBefore(i1, rows)) / totalPairs : FIRST_PASS,
-      );
+      const done = totalPairs > 0 ? pairsBefore(i1, rows) / totalPairs : 1;
+      options.onProgress?.(from + (to - from) * done);
     }
-    return kernel.norms.slice(0, rows);
+    return { norms: Float64Array.from(kernel.norms.subarray(0, rows)), scale: kernel.scale };
   } finally {
     kernel.release();
   }
@@ -579,34 +589,99 @@ function tsLists(
   return norms;
 }
 
+/** Unit roundoff of float32. */
+const U32 = 2 ** -24;
 /**
- * The TypeScript search: every pair once, in blocks of rows, on the centred points, into lists of
- * k + MARGIN (the distances from the WebAssembly kernel when `usesSimd`, else from TypeScript
- * loops); float64 rounding of ‖a‖² + ‖b‖² − 2a·b is bounded like float32's on the tfjs path.
+ * The float32 kernel's candidates are kept when at most 1 / FALLBACK of the rows are left open:
+ * an exact scan of one row costs about what the float64 kernel spends on 1 / 16 of the rows, so
+ * beyond that (near-ties everywhere, features of wildly different scales) the float64 kernel runs.
  */
-function searchJs(p: PointSet, k: number, options: SearchOptions): Neighbours {
+const FALLBACK = 16;
+
+/**
+ * Per row: how far apart the k-th and last candidates must be to prove the k nearest are among
+ * them (twice the most a candidate's distance can differ from the exact one).
+ * float64 (TypeScript loops and the f64 kernel): rounding of each dot product and sum,
+ * (terms + 4)·2⁻⁵³ of the magnitudes involved, which are at most 2(Nᵢ + Nⱼ) with N = ‖a‖² +
+ * penalty·cats; four times that for safety. float32 (the f32 kernel, in its scaled units): inputs
+ * rounded to float32 (4u(Nᵢ + Nⱼ)), norms, the dot product (γ_dims) and the final sum, at most
+ * (dims + 8)·u·(Nᵢ + Nⱼ), bounded by neighbours-tf.ts's 4(dims + 6)·u·(Nᵢ + max N), plus an
+ * absolute term for products below float32's normal range.
+ */
+function slackOf(p: PointSet, norms: Float64Array, precision: Precision): Float64Array {
   const rows = p.rows;
-  const width = Math.min(rows - 1, k + MARGIN);
-  const bestD = new Float64Array(rows * width).fill(Infinity);
-  const bestI = new Int32Array(rows * width).fill(-1);
-  const mean = columnMeans(p);
-  const fromSimd = usesSimd(p, options) ? simdLists(p, mean, bestD, bestI, width, options) : null;
-  const norms = fromSimd ?? tsLists(p, mean, bestD, bestI, width, options);
-  // Float64 rounding of each dot product and sum: (terms + 4)·2⁻⁵³ of the magnitudes involved,
-  // which are at most 2(Nᵢ + Nⱼ) with N = ‖a‖² + penalty·cats; four times that for safety.
   const cats = p.codes && p.cats ? p.cats : 0;
   const extra = cats * (p.mismatch ?? 0);
   let maxNorm = 0;
   for (let i = 0; i < rows; i++) if (norms[i] > maxNorm) maxNorm = norms[i];
   const slack = new Float64Array(rows);
-  const scale = 8 * (p.dims + cats + 4) * 2 ** -53;
-  for (let i = 0; i < rows; i++) slack[i] = 2 * scale * (norms[i] + maxNorm + 2 * extra);
+  if (precision === 'f64') {
+    const scale = 8 * (p.dims + cats + 4) * 2 ** -53;
+    for (let i = 0; i < rows; i++) slack[i] = 2 * scale * (norms[i] + maxNorm + 2 * extra);
+  } else {
+    const scale = 4 * (p.dims + 6) * U32;
+    const floor = (p.dims + 2) * 2 ** -120;
+    for (let i = 0; i < rows; i++) slack[i] = 2 * (scale * (norms[i] + maxNorm) + floor);
+  }
+  return slack;
+}
+
+/**
+ * The TypeScript search: every pair once, in blocks of rows, on the centred points, into lists of
+ * k + MARGIN, whose distances come from the WebAssembly kernels when `usesSimd` (float32 first,
+ * float64 when float32 leaves too many rows open), else from TypeScript loops; then the rows the
+ * error bound proves are exactly ranked, and the others scanned exactly.
+ */
+function searchJs(p: PointSet, k: number, options: SearchOptions): Neighbours {
+  const rows = p.rows;
+  const width = Math.min(rows - 1, k + MARGIN);
+  const newLists = () => ({
+    bestD: new Float64Array(rows * width).fill(Infinity),
+    bestI: new Int32Array(rows * width).fill(-1),
+    width,
+  });
+  const mean = columnMeans(p);
   const index = new Int32Array(rows * k);
   const distance = new Float64Array(rows * k);
-  const open = settle(p, k, null, { width, index: bestI, distance: bestD, slack }, index, distance);
+  const settled = (lists: ReturnType<typeof newLists>, slack: Float64Array) =>
+    settle(
+      p,
+      k,
+      null,
+      { width, index: lists.bestI, distance: lists.bestD, slack },
+      index,
+      distance,
+    );
+  let open: Int32Array | null = null;
+  let kernel: Precision | undefined;
+  if (usesSimd(p, options)) {
+    const passes: Precision[] = options.simd === 'f64' ? ['f64'] : ['f32', 'f64'];
+    for (const precision of passes) {
+      const lists = newLists();
+      // The float64 pass after a float32 one is the rare case: it gets the end of the bar.
+      const [from, to] = kernel ? [FIRST_PASS, (1 + FIRST_PASS) / 2] : [0, FIRST_PASS];
+      const found = simdLists(p, mean, lists, precision, options, from, to);
+      if (!found) continue;
+      kernel = precision;
+      open = settled(lists, slackOf(p, found.norms, precision));
+      if (open.length * FALLBACK <= rows) break;
+    }
+  }
+  if (!open) {
+    const lists = newLists();
+    const norms = tsLists(p, mean, lists.bestD, lists.bestI, width, options);
+    open = settled(lists, slackOf(p, norms, 'f64'));
+  }
   scanOpen(p, k, open, options, index, distance);
   options.onProgress?.(1);
-  return { k, index, distance, path: 'js', rechecked: open.length, simd: fromSimd !== null };
+  return {
+    k,
+    index,
+    distance,
+    path: 'js',
+    rechecked: open.length,
+    ...(kernel ? { simd: kernel } : {}),
+  };
 }
 
 /** The tfjs search; null when the points cannot go through float32 products (neighbours-tf.ts). */
