@@ -4,9 +4,10 @@
 // --recipe, the recipe is fitted first and the prepared frame is resampled, as a training fold
 // would be. The work is src/core's; this file reads and writes files and prints a summary, using
 // the prepare command's writer (a temporary file renamed at the end, so a failure leaves nothing).
-// The neighbour search (smote, smote-nc, tomek) gets tfjs on wasm (nodeTf) for its float32 block
-// products when the search is big enough to pay for starting tfjs (`auto`, the default), or as
-// --backend says; `js` keeps it in TypeScript (same rows either way, see neighbours.ts).
+// The neighbour search (smote, smote-nc, tomek) runs in TypeScript on its WebAssembly SIMD kernel;
+// `auto` (the default) starts tfjs on wasm (nodeTf) only for SMOTE-NC's mixed points, which the
+// kernel does not take, when the search is big enough to pay for it; --backend forces one (same
+// rows either way, see neighbours.ts).
 // Memory (issue 4: peak ≤ 2× the output CSV): the frame shares the float64 buffers of the table it
 // is read from, and a CSV is written from the input rows followed by the new rows computed block
 // by block (ResampleContext.deferAppended), never from a second frame holding every output row.
@@ -29,6 +30,7 @@ import {
   REPEATED,
   overSamplingTargets,
   readTarget,
+  simdAvailable,
   type ClassCount,
   type ResampleResult,
   type SamplingStrategy,
@@ -81,11 +83,11 @@ Options:
   --ratio R         auto (default: every class to the majority count; under-sampling: to the
                     minority count) or minority / majority after resampling, e.g. 0.5 (two classes)
   --seed N          the random seed (default 0): same seed, same rows
-  --backend B       where smote / smote-nc / tomek search neighbours: auto (default: wasm for a
-                    search of more than ~8,000 rows, where starting tfjs pays, else js), wasm (tfjs
-                    float32 matrix products, used when the search is big enough), cpu (tfjs cpu:
-                    the TypeScript search is faster there, so it runs) or js (TypeScript only).
-                    Every backend gives the same rows.
+  --backend B       where smote / smote-nc / tomek search neighbours: auto (default: js, whose
+                    WebAssembly SIMD kernel is the fastest, except smote-nc over ~8,000 rows, which
+                    gets wasm), wasm (tfjs float32 matrix products where the kernel cannot run),
+                    cpu (tfjs cpu: the TypeScript search is faster there, so it runs) or js
+                    (TypeScript + the WebAssembly SIMD kernel). Every backend gives the same rows.
   --recipe FILE     fit this recipe (exported from Benchtop) first and resample the prepared data
   --json            print one JSON object: {file, out, format, method, params, target, recipe, seed,
                     rowsIn, rowsOut, added, synthetic, repeated, removed, classes: [{label, before,
@@ -149,6 +151,17 @@ async function searchTf(backend: string): Promise<{ tf?: Tf; name: string }> {
     );
   }
   return { tf: r.tf, name: r.backend.name };
+}
+
+/**
+ * `--backend auto`: the TypeScript path runs SMOTE and Tomek links on its WebAssembly SIMD kernel,
+ * which beats tfjs-wasm's products (neighbours.ts usesTf), so tfjs only starts for SMOTE-NC's
+ * mixed points (which the kernel does not take) or a runtime without WebAssembly SIMD, and only
+ * for a search big enough to pay for starting it.
+ */
+function autoBackend(frame: Frame, method: string, target: string, params: JsonObject): string {
+  if (method !== 'smote-nc' && simdAvailable()) return 'js';
+  return searchWork(frame, method, target, params) >= TF_MIN_WORK ? 'wasm' : 'js';
 }
 
 /**
@@ -260,13 +273,7 @@ export async function resampleFile(
   const prepare = (performance.now() - t) / 1000;
 
   const search = SEARCHES.has(method)
-    ? await searchTf(
-        backend === 'auto'
-          ? searchWork(frame, method, args.target, params) >= TF_MIN_WORK
-            ? 'wasm'
-            : 'js'
-          : backend,
-      )
+    ? await searchTf(backend === 'auto' ? autoBackend(frame, method, args.target, params) : backend)
     : null;
   t = performance.now();
   // A CSV is written from the input rows and the new rows' recipe (deferAppended), never from one

@@ -43,6 +43,7 @@ export {
   type PointSet,
   type SearchOptions,
 } from './neighbours';
+export { simdAvailable } from './neighbours-simd';
 export { medianStd } from './smote-nc';
 export { appendedRows } from './shared';
 export { tomekLinks } from './tomek';
