@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { BenchtopError } from '../core/errors';
-import { frameFromTable, findColumn, isNumericColumn, type Frame } from '../core/data/frame';
+import { frameOwningTable, findColumn, isNumericColumn, type Frame } from '../core/data/frame';
 import type { ColumnProfile, DatasetProfile } from '../core/data/profile-types';
 import type { ColumnSchema } from '../core/data/schema';
 import { profileTable } from '../core/data/profile';
@@ -429,7 +429,7 @@ export async function loadJob(
     if (col !== undefined) throw usage(`${flag} names the target '${target}' itself.`);
   }
 
-  const frame = frameFromTable(result.table, result.schema);
+  const frame = frameOwningTable(result.table, result.schema);
   let recipe: Recipe;
   if (fromFile) {
     recipe = structuredClone(fromFile);

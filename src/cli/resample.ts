@@ -12,12 +12,10 @@
 // is read from, and a CSV is written from the input rows followed by the new rows computed block
 // by block (ResampleContext.deferAppended), never from a second frame holding every output row.
 import { basename, resolve } from 'node:path';
-import { Type, type Table } from 'apache-arrow';
 import { performance } from 'node:perf_hooks';
 import { BenchtopError } from '../core/errors';
 import { csvByteChunks } from '../core/data/csv-write';
-import { frameFromTable, makeFrame, type Frame, type FrameColumn } from '../core/data/frame';
-import type { ColumnSchema } from '../core/data/schema';
+import { frameOwningTable, type Frame } from '../core/data/frame';
 import type { ByteSource } from '../core/ingest/types';
 import { ingest } from '../core/ingest/index';
 import { DEFAULT_MISSING_TEXT } from '../core/ingest/reading-options';
@@ -338,32 +336,6 @@ function* csvOf(r: ResampleResult, target: string): Generator<Uint8Array> {
     const block = appendedRows(r, target, from, Math.min(m, from + APPEND_BLOCK));
     yield* csvByteChunks(block, { header: false });
   }
-}
-
-/**
- * frameFromTable for a table nobody else will read: a float64 column without missing values is
- * used as it is (the frame's Float64Array is the table's buffer) instead of copied, so reading a
- * file never holds the table and a full copy of it at once. Other columns are converted as usual.
- */
-export function frameOwningTable(table: Table, schema: readonly ColumnSchema[]): Frame {
-  const columns = schema.map((s): FrameColumn => {
-    const data = table.getChild(s.name)?.data;
-    if ((s.kind === 'number' || s.kind === 'integer') && data?.length === 1) {
-      const d = data[0];
-      const values = d.values as unknown;
-      if (
-        d.typeId === Type.Float &&
-        d.nullCount === 0 &&
-        d.offset === 0 &&
-        values instanceof Float64Array &&
-        values.length >= table.numRows
-      ) {
-        return { name: s.name, kind: s.kind, values: values.subarray(0, table.numRows) };
-      }
-    }
-    return frameFromTable(table, [s]).columns[0];
-  });
-  return makeFrame(columns, table.numRows);
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -430,6 +430,34 @@ export function frameFromTable(
   return makeFrame(columns, table.numRows);
 }
 
+/**
+ * frameFromTable for a table nobody will write to (a file the CLI just read): a float64 column
+ * without missing values is used as it is (the frame's Float64Array is the table's buffer) instead
+ * of copied, so reading a file never holds the table and a full copy of it at once (100k x 30: 25
+ * MB and its page faults saved). Safe because frames are never written in place. Other columns
+ * are converted as usual.
+ */
+export function frameOwningTable(table: Table, schema: readonly ColumnSchema[]): Frame {
+  const columns = schema.map((s): FrameColumn => {
+    const data = table.getChild(s.name)?.data;
+    if ((s.kind === 'number' || s.kind === 'integer') && data?.length === 1) {
+      const d = data[0];
+      const values = d.values as unknown;
+      if (
+        d.typeId === Type.Float &&
+        d.nullCount === 0 &&
+        d.offset === 0 &&
+        values instanceof Float64Array &&
+        values.length >= table.numRows
+      ) {
+        return { name: s.name, kind: s.kind, values: values.subarray(0, table.numRows) };
+      }
+    }
+    return frameFromTable(table, [s]).columns[0];
+  });
+  return makeFrame(columns, table.numRows);
+}
+
 /** Dictionary<Utf8, Int32> built straight from codes, categories renumbered in order of first use. */
 function categoricalFromCodes(column: StringFrameColumn): Data {
   const n = column.codes.length;
