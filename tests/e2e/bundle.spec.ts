@@ -76,6 +76,9 @@ test('export a uint8 bundle, import it, verify, predict a dataset and one row; t
   const bundle = await readBundle(zip);
   expect(bundle.manifest.model).toMatchObject({ name: 'weather-model', version: '1.0.0' });
   expect(bundle.manifest.quantization.dtype).toBe('uint8');
+  // uint8 levels calibrated on the training rows (GPTQ), and the card says so.
+  expect(bundle.manifest.quantization.calibration).toEqual({ method: 'gptq', rows: 1461 });
+  expect(bundle.modelCard).toContain('levels chosen by GPTQ on 1461 training rows');
   expect(bundle.manifest.target.labels).toEqual(LABELS);
   expect(bundle.manifest.metrics.cv?.folds).toBe(5);
   expect(bundle.signature.signed).toBe(true);
