@@ -14,6 +14,7 @@
 // (relu / tanh / sigmoid / linear), Dropout and a final Activation are calibrated; any other
 // topology returns null and the caller rounds to nearest. Weights that are exactly 0 (pruned) stay
 // exactly 0. Calibration rows come from the training data only: never from rows used to score.
+import { choleskyLower } from '../models/linalg';
 import type { ModelArtifacts } from '../models/trained';
 import { quantizeArtifacts, splitWeights, uint8Range, type Uint8Codes } from './quantize';
 
@@ -111,19 +112,10 @@ function codeOf(v: number, min: number, scale: number): number {
 
 /** Upper Cholesky factor U (A = UᵀU) of a symmetric positive-definite d×d matrix, or null. */
 function upperCholesky(a: Float64Array, d: number): Float64Array | null {
+  const l = choleskyLower(a, d);
+  if (!l) return null;
   const u = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    let diag = a[i * d + i];
-    for (let k = 0; k < i; k++) diag -= u[k * d + i] * u[k * d + i];
-    if (!(diag > 0)) return null;
-    const uii = Math.sqrt(diag);
-    u[i * d + i] = uii;
-    for (let j = i + 1; j < d; j++) {
-      let s = a[i * d + j];
-      for (let k = 0; k < i; k++) s -= u[k * d + i] * u[k * d + j];
-      u[i * d + j] = s / uii;
-    }
-  }
+  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) u[i * d + j] = l[j * d + i];
   return u;
 }
 

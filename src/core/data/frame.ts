@@ -195,7 +195,8 @@ export function takeRows(frame: Frame, indices: ArrayLike<number>): Frame {
 
 // The gathers of takeRows, four rows per iteration: the four loads are independent, and the loop
 // overhead is paid once for them (measured ~35% less time on a cross-validation fold's 80k rows x
-// 31 columns than one row per iteration). Same values in the same order.
+// 31 columns than one row per iteration). Same values in the same order. One function per array
+// type rather than a generic one: V8 keeps each loop monomorphic, which is what makes it fast.
 function gatherFloat64(v: Float64Array, at: Int32Array, m: number): Float64Array {
   const out = new Float64Array(m);
   let i = 0;

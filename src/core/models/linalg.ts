@@ -4,13 +4,13 @@
 // which gives the minimum-norm least-squares solution scikit-learn's LinearRegression returns.
 import { symmetricEigen } from '../math/symmetric-eigen';
 
-/** Solves A x = b for symmetric positive definite A (n × n row-major); null if A is not SPD. */
-export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
+/**
+ * The lower Cholesky factor L (A = L Lᵀ, row-major n × n) of a symmetric positive definite A, or
+ * null when a pivot is not above `tiny` (A is not SPD, numerically). Also used by the uint8
+ * calibration (src/core/compress/calibrate.ts) for the inverse of XᵀX.
+ */
+export function choleskyLower(A: Float64Array, n: number, tiny = 0): Float64Array | null {
   const L = new Float64Array(n * n);
-  let maxDiag = 0;
-  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, A[i * n + i]);
-  // A pivot this small relative to the largest diagonal means (numerically) dependent columns.
-  const tiny = maxDiag * n * 1e-13;
   for (let j = 0; j < n; j++) {
     let d = A[j * n + j];
     for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
@@ -23,6 +23,16 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Floa
       L[i * n + j] = s / ljj;
     }
   }
+  return L;
+}
+
+/** Solves A x = b for symmetric positive definite A (n × n row-major); null if A is not SPD. */
+export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
+  let maxDiag = 0;
+  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, A[i * n + i]);
+  // A pivot this small relative to the largest diagonal means (numerically) dependent columns.
+  const L = choleskyLower(A, n, maxDiag * n * 1e-13);
+  if (!L) return null;
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b[i];
