@@ -46,6 +46,7 @@ import {
   V128,
   VOID,
 } from '../math/wasm-asm';
+import { powerOfTwoScale } from './centre';
 
 /** Rows of a per tile (a multiple of the rows per vector). */
 export const TILE_A = 4;
@@ -423,15 +424,9 @@ export function simdPairs(
   const tileRows = tileRowsB(precision);
   let scale = 1;
   if (precision === 'f32') {
-    let maxAbs = 0;
-    for (let i = 0, o = 0; i < rows; i++, o += dims) {
-      for (let f = 0; f < dims; f++) {
-        const a = Math.abs(values[o + f] - mean[f]);
-        if (a > maxAbs) maxAbs = a;
-      }
-    }
-    if (!Number.isFinite(maxAbs)) return null;
-    if (maxAbs > 0) scale = 2 ** -Math.ceil(Math.log2(maxAbs));
+    const s = powerOfTwoScale(values, rows, dims, mean);
+    if (s === null) return null;
+    scale = s;
   }
   const paddedRows = Math.ceil(rows / ROW_ALIGN) * ROW_ALIGN;
   const stride = dims * 16;

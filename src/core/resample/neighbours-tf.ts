@@ -20,6 +20,7 @@
 // (rows × width × 12 bytes). Every tensor is released before returning, also on an error or a
 // cancellation (tf.memory().numTensors is back where it was).
 import type { Tf } from '../models/types';
+import { columnMeans, powerOfTwoScale } from './centre';
 import type { PointSet } from './neighbours';
 
 /** Rows per block, on both sides of a product: a product block is 1024 × 1024 float32 = 4 MB. */
@@ -54,19 +55,9 @@ interface Embedding {
  */
 function embed(p: PointSet): Embedding | null {
   const { rows, dims, values } = p;
-  const mean = new Float64Array(dims);
-  for (let i = 0, o = 0; i < rows; i++, o += dims)
-    for (let f = 0; f < dims; f++) mean[f] += values[o + f];
-  for (let f = 0; f < dims; f++) mean[f] /= rows;
-  let maxAbs = 0;
-  for (let i = 0, o = 0; i < rows; i++, o += dims) {
-    for (let f = 0; f < dims; f++) {
-      const a = Math.abs(values[o + f] - mean[f]);
-      if (a > maxAbs) maxAbs = a;
-    }
-  }
-  if (!Number.isFinite(maxAbs)) return null;
-  const scale = maxAbs > 0 ? 2 ** -Math.ceil(Math.log2(maxAbs)) : 1;
+  const mean = columnMeans(values, rows, dims);
+  const scale = powerOfTwoScale(values, rows, dims, mean);
+  if (scale === null) return null;
   const z = new Float64Array(rows * dims);
   for (let i = 0, o = 0; i < rows; i++, o += dims)
     for (let f = 0; f < dims; f++) z[o + f] = (values[o + f] - mean[f]) * scale;

@@ -23,6 +23,7 @@
 // and checks for cancellation.
 import { BenchtopError } from '../errors';
 import type { Tf } from '../models/types';
+import { columnMeans as meansOf } from './centre';
 import { floatSearch } from './neighbours-tf';
 import { simdAvailable, simdPairs, ROW_ALIGN, TILE_A, type Precision } from './neighbours-simd';
 
@@ -448,18 +449,9 @@ function scanOpen(
   }
 }
 
-/**
- * Column means. The searches work on the points moved so every column's mean is 0: distances are
- * unchanged, but ‖a‖² + ‖b‖² − 2a·b no longer cancels catastrophically when the values sit far from
- * zero (1e6 + noise of 1e-2 loses every digit of the distance in float64 otherwise).
- */
+/** Column means: the searches work on centred points (see centre.ts for why). */
 function columnMeans(p: PointSet): Float64Array {
-  const { rows, dims, values } = p;
-  const mean = new Float64Array(dims);
-  for (let i = 0, o = 0; i < rows; i++, o += dims)
-    for (let f = 0; f < dims; f++) mean[f] += values[o + f];
-  for (let f = 0; f < dims; f++) mean[f] /= rows;
-  return mean;
+  return meansOf(p.values, p.rows, p.dims);
 }
 
 function centred(p: PointSet, mean: Float64Array): PointSet {
