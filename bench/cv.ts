@@ -6,10 +6,12 @@
 // random_state=0) on the same file in the same run. Each side is timed inside its own process,
 // from reading the file to the scores (interpreter start-up and library imports excluded on both
 // sides; tfjs's wasm backend is started once before timing, as python's imports are). CPU time is
-// reported too: on the shared machine it moves less than wall time. Benchtop runs twice per round:
-// as `benchtop cv` runs by default (the folds on this thread and worker threads, one per core) and
-// with --jobs 1 (every fold in this process); the fold worker's bundle is built before timing
-// (a cache, as tsx's), its start-up is timed.
+// reported too: on the shared machine it moves less than wall time. Benchtop runs three times per
+// round: as `benchtop cv` runs by default (auto-prepare; the folds on this thread and worker
+// threads, one per core), the same with --jobs 1 (every fold in this process), and with
+// --recipe standardScaleRecipe(): exactly scikit-learn's pipeline (auto-prepare also fits a median
+// imputer and a missing-target filter per fold, work the scikit-learn side does not do). The fold
+// worker's bundle is built before timing (a cache, as tsx's), its start-up is timed.
 //
 //   npm run bench -- --only cv
 import { spawnSync } from 'node:child_process';
@@ -19,6 +21,7 @@ import { cv } from '../src/cli/cv';
 import { prepareFoldWorker } from '../src/cli/fold-pool';
 import { fileSource } from '../src/cli/main';
 import { nodeTf } from '../src/core/models/node-tf';
+import { emptyRecipe, type Recipe } from '../src/core/recipe';
 import { createRng } from '../src/core/rng';
 
 export const CV_FEATURES = 30;
@@ -100,11 +103,16 @@ interface BenchtopRun {
   cvSeconds: number;
 }
 
-async function runBenchtop(csv: string, jobs?: number): Promise<BenchtopRun> {
+async function runBenchtop(csv: string, jobs?: number, recipe?: string): Promise<BenchtopRun> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const o = await cv(
-    { data: csv, target: 'y', seed: '0', ...(jobs !== undefined ? { jobs: String(jobs) } : {}) },
+    {
+      data: csv,
+      ...(recipe ? { recipe } : { target: 'y' }),
+      seed: '0',
+      ...(jobs !== undefined ? { jobs: String(jobs) } : {}),
+    },
     fileSource,
   );
   const seconds = (performance.now() - t0) / 1000;
@@ -118,6 +126,24 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/**
+ * scikit-learn's pipeline as a Benchtop recipe: standard scaling of the 30 features, then logistic
+ * regression (the default model), with cv's default validation (stratified 5-fold, shuffled, seed 0).
+ * Auto-prepare (what `benchtop cv` does without --recipe) adds a median imputer and a
+ * missing-target filter, fitted per fold, which the scikit-learn side does not have.
+ */
+export function standardScaleRecipe(): Recipe {
+  const features = Array.from({ length: CV_FEATURES }, (_, j) => `x${j + 1}`);
+  return {
+    ...emptyRecipe(0),
+    name: 'Standard-scaled logistic regression (scikit-learn pipeline)',
+    target: 'y',
+    task: 'classification',
+    steps: [{ kind: 'scale.standard', params: { columns: features } }],
+    model: { kind: 'logreg', params: {} },
+  };
+}
+
 export interface CvBench {
   rows: number;
   fileBytes: number;
@@ -126,17 +152,20 @@ export interface CvBench {
   benchtop: BenchtopRun;
   /** --jobs 1: every fold in this process (the path before worker threads). */
   inProcess: BenchtopRun;
+  /** The same pipeline as scikit-learn's (--recipe standardScaleRecipe), default --jobs. */
+  samePipeline: BenchtopRun;
   sklearn: SklearnRun | null;
-  runs: { benchtop: number[]; inProcess: number[]; sklearn: number[] };
+  runs: { benchtop: number[]; inProcess: number[]; samePipeline: number[]; sklearn: number[] };
   ratio: number | null;
   ratioInProcess: number | null;
+  ratioSamePipeline: number | null;
   /**
    * Median over runs of benchtop CPU / scikit-learn CPU of the same round: steadier than wall time
    * when other jobs share the two cores (the figure itself is the wall-time ratio).
    */
   cpuRatio: number | null;
   /** Each round's wall-time ratio to scikit-learn's run of the same round (the spread of the figure). */
-  roundRatios: { benchtop: number[]; inProcess: number[] } | null;
+  roundRatios: { benchtop: number[]; inProcess: number[]; samePipeline: number[] } | null;
   accuracyGap: number | null;
 }
 
@@ -146,19 +175,24 @@ export async function benchCv(rows: number, repeat: number, baseline: boolean): 
   if (!existsSync(csv)) writeFileSync(csv, generateCvCsv(rows, 5));
   await nodeTf('wasm'); // start-up, as python's imports: not timed
   await prepareFoldWorker(); // the worker's bundle (a cache); starting the workers is timed
+  const recipe = 'bench/results/cv-standard-scale.recipe.json';
+  writeFileSync(recipe, JSON.stringify(standardScaleRecipe(), null, 2));
   const ours: BenchtopRun[] = [];
   const single: BenchtopRun[] = [];
+  const same: BenchtopRun[] = [];
   const theirs: SklearnRun[] = [];
   // Interleaved, so a slow moment on the shared machine hits every side alike.
   for (let i = 0; i < repeat; i++) {
     if (baseline) theirs.push(runSklearn(csv));
     ours.push(await runBenchtop(csv));
     single.push(await runBenchtop(csv, 1));
+    same.push(await runBenchtop(csv, undefined, recipe));
   }
   const at = (runs: BenchtopRun[]) =>
     runs.find((r) => r.seconds === median(runs.map((x) => x.seconds)))!;
   const b = at(ours);
   const one = at(single);
+  const sp = at(same);
   const s = baseline
     ? theirs.find((r) => r.seconds === median(theirs.map((x) => x.seconds)))!
     : null;
@@ -168,19 +202,23 @@ export async function benchCv(rows: number, repeat: number, baseline: boolean): 
     jobs: Math.min(availableParallelism(), 5),
     benchtop: b,
     inProcess: one,
+    samePipeline: sp,
     sklearn: s,
     runs: {
       benchtop: ours.map((r) => r.seconds),
       inProcess: single.map((r) => r.seconds),
+      samePipeline: same.map((r) => r.seconds),
       sklearn: theirs.map((r) => r.seconds),
     },
     ratio: s ? b.seconds / s.seconds : null,
     ratioInProcess: s ? one.seconds / s.seconds : null,
+    ratioSamePipeline: s ? sp.seconds / s.seconds : null,
     cpuRatio: baseline ? median(ours.map((r, i) => r.cpuSeconds / theirs[i].cpuSeconds)) : null,
     roundRatios: baseline
       ? {
           benchtop: ours.map((r, i) => r.seconds / theirs[i].seconds),
           inProcess: single.map((r, i) => r.seconds / theirs[i].seconds),
+          samePipeline: same.map((r, i) => r.seconds / theirs[i].seconds),
         }
       : null,
     accuracyGap: s ? Math.abs(b.accuracy - s.accuracy) : null,
