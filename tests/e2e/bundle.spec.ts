@@ -92,6 +92,9 @@ test('export a uint8 bundle, import it, verify, predict a dataset and one row; t
   await expect(page.getByTestId('bundle-item')).toHaveCount(1, { timeout: 60_000 });
   await expect(page.getByTestId('bundle-title')).toHaveText('weather-model 1.0.0');
   await expect(page.getByTestId('bundle-verified')).toHaveText('verified');
+  await expect(page.getByTestId('bundle-detail').locator('header p')).toContainText(
+    'weights uint8 (GPTQ-calibrated on 1,461 training rows)',
+  );
   const summary = page.getByTestId('bundle-verification-summary');
   await expect(summary).toContainText('match their sha256');
   await expect(summary).toContainText('signed by key');
