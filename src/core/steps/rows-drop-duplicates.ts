@@ -13,14 +13,13 @@ import {
   makeFrame,
   numericColumn,
   stringColumn,
-  takeRows,
   type Frame,
   type FrameColumn,
 } from '../data/frame';
 import { ANY_KIND, defineStep } from './define';
+import { columnsFilter, type RowCounts } from './rows-filter';
 
 type Params = { columns: string[] };
-type State = { rows: number; dropped: number };
 
 /** A column read for hashing: doubles as two 32-bit words each, or codes. */
 type Key = { words: Uint32Array; values: Float64Array } | { codes: Int32Array };
@@ -119,7 +118,7 @@ export function firstOfEachDuplicate(frame: Frame, columns: readonly string[]): 
   return kept.subarray(0, m);
 }
 
-export const rowsDropDuplicates = defineStep<Params, State>({
+export const rowsDropDuplicates = defineStep<Params, RowCounts>({
   kind: 'rows.drop-duplicates',
   role: 'filter',
   title: 'Drop duplicate rows',
@@ -135,15 +134,7 @@ export const rowsDropDuplicates = defineStep<Params, State>({
   },
   defaults: { columns: [] },
 
-  fit(frame, params) {
-    const kept = firstOfEachDuplicate(frame, params.columns);
-    return { rows: frame.rows, dropped: frame.rows - kept.length };
-  },
-
-  transform(frame, fitted) {
-    const kept = firstOfEachDuplicate(frame, fitted.spec.params.columns);
-    return kept.length === frame.rows ? frame : takeRows(frame, kept);
-  },
+  ...columnsFilter(firstOfEachDuplicate),
 
   examples: [
     {

@@ -8,13 +8,12 @@ import {
   makeFrame,
   numericColumn,
   stringColumn,
-  takeRows,
   type Frame,
 } from '../data/frame';
 import { ANY_KIND, defineStep } from './define';
+import { columnsFilter, type RowCounts } from './rows-filter';
 
 type Params = { columns: string[] };
-type State = { rows: number; dropped: number };
 
 /** Indices of the rows with a value in every listed column. */
 function keptRows(frame: Frame, columns: readonly string[]): Int32Array {
@@ -35,7 +34,7 @@ function keptRows(frame: Frame, columns: readonly string[]): Int32Array {
   return out;
 }
 
-export const rowsDropMissing = defineStep<Params, State>({
+export const rowsDropMissing = defineStep<Params, RowCounts>({
   kind: 'rows.drop-missing',
   role: 'filter',
   title: 'Drop rows with missing values',
@@ -46,15 +45,7 @@ export const rowsDropMissing = defineStep<Params, State>({
   },
   defaults: { columns: [] },
 
-  fit(frame, params) {
-    const kept = keptRows(frame, params.columns);
-    return { rows: frame.rows, dropped: frame.rows - kept.length };
-  },
-
-  transform(frame, fitted) {
-    const kept = keptRows(frame, fitted.spec.params.columns);
-    return kept.length === frame.rows ? frame : takeRows(frame, kept);
-  },
+  ...columnsFilter(keptRows),
 
   examples: [
     {
