@@ -13,6 +13,8 @@
 //         while fitting only, and the state records how many.
 // A (numerically) constant column gets the range (-Infinity, Infinity): nothing in it is an outlier,
 // even when rounding puts its mean an ulp away from its values.
+// A rule (IQR, z-score) is one number setting and a way to fit the ranges (an OutlierRule);
+// defineFlagOrClip / defineOutlierDrop build its two steps from it, so the step files say only that.
 import { BenchtopError } from '../errors';
 import {
   findColumn,
@@ -21,15 +23,15 @@ import {
   numericColumn,
   replaceColumns,
   stringColumn,
-  takeRows,
   type Frame,
   type FrameColumn,
   type NumericFrameColumn,
 } from '../data/frame';
 import type { ColumnKind } from '../data/schema';
-import { numericInput } from './define';
+import { defineStep, numericInput } from './define';
+import { keepRows, rowCounts, type RowCounts } from './rows-filter';
 import { moments, percentile, presentValues, requireValues } from './stats';
-import type { FittedStep, StepExample } from './types';
+import type { ParamSpec, StepDefinition, StepExample } from './types';
 
 export const OUTLIER_KINDS: readonly ColumnKind[] = ['integer', 'number'];
 
@@ -179,13 +181,94 @@ export function rowsWithoutOutliers(
   return out.subarray(0, n);
 }
 
-/** The drop variants: removes rows with an outlier (fitting only). */
-export function dropOutlierRows(
-  frame: Frame,
-  fitted: FittedStep<Bounds & { rows: number; dropped: number }, { columns: string[] }>,
-): Frame {
-  const kept = rowsWithoutOutliers(frame, fitted.spec.params.columns, fitted.state);
-  return kept.length === frame.rows ? frame : takeRows(frame, kept);
+/**
+ * One rule of finding outliers: its one number setting (saved recipes name it by `key`, so never
+ * rename it) and how it fits each column's range from the fitting rows.
+ */
+export interface OutlierRule<K extends string> {
+  key: K;
+  param: ParamSpec & { type: 'number' };
+  default: number;
+  bounds(frame: Frame, columns: readonly string[], value: number): Bounds;
+}
+
+/** The drop steps' settings: the columns and the rule's number. */
+export type DropParams<K extends string> = { columns: string[] } & { [Q in K]: number };
+/** The flag / clip steps' settings: the drop steps' plus the action. */
+export type FlagOrClipParams<K extends string> = DropParams<K> & { action: OutlierAction };
+/** The drop steps' state: the ranges, and how many rows the fitting data had and lost. */
+export type DropState = Bounds & RowCounts;
+
+/** What a step file says about one of the rule's steps; the rest follows from the rule. */
+type RuleStep<P extends { columns: string[] }> = {
+  kind: string;
+  title: string;
+  description: string;
+  examples: readonly StepExample<P>[];
+};
+
+const COLUMNS_PARAM = { type: 'columns', label: 'Columns', kinds: OUTLIER_KINDS } as const;
+
+/** The rule's number, read from settings that hold it under the rule's key. */
+function ruleValue<K extends string>(rule: OutlierRule<K>, params: DropParams<K>): number {
+  const values: { [Q in K]: number } = params;
+  return values[rule.key];
+}
+
+/** A transform step that flags or clips the outliers the rule finds (outliers.iqr, ...). */
+export function defineFlagOrClip<K extends string>(
+  rule: OutlierRule<K>,
+  step: RuleStep<FlagOrClipParams<K>>,
+): StepDefinition<FlagOrClipParams<K>, Bounds> {
+  // Built in this order so the settings read (and are listed in messages) columns, rule, action.
+  // The casts: TypeScript widens a computed key to a string index, so they restate the shape.
+  const params = {
+    columns: COLUMNS_PARAM,
+    [rule.key]: rule.param,
+    action: { type: 'choice', label: 'What to do with outliers', options: OUTLIER_ACTIONS },
+  } as { readonly [Q in keyof FlagOrClipParams<K>]: ParamSpec };
+  const defaults = { columns: [], [rule.key]: rule.default, action: 'flag' } as FlagOrClipParams<K>;
+  return defineStep<FlagOrClipParams<K>, Bounds>({
+    ...step,
+    role: 'transform',
+    params,
+    defaults,
+    fit(frame, p) {
+      if (p.action === 'flag') checkFlagNames(frame, p.columns);
+      return rule.bounds(frame, p.columns, ruleValue(rule, p));
+    },
+    transform(frame, fitted) {
+      const { columns, action } = fitted.spec.params;
+      return outlierTransform(frame, columns, fitted.state, action);
+    },
+  });
+}
+
+/**
+ * A filter step that removes, while fitting only, the rows with an outlier the rule finds in any
+ * chosen column (outliers.iqr-drop, ...). Its state keeps the ranges and the count of dropped rows.
+ */
+export function defineOutlierDrop<K extends string>(
+  rule: OutlierRule<K>,
+  step: RuleStep<DropParams<K>>,
+): StepDefinition<DropParams<K>, DropState> {
+  const params = { columns: COLUMNS_PARAM, [rule.key]: rule.param } as {
+    readonly [Q in keyof DropParams<K>]: ParamSpec;
+  };
+  const defaults = { columns: [], [rule.key]: rule.default } as DropParams<K>;
+  return defineStep<DropParams<K>, DropState>({
+    ...step,
+    role: 'filter',
+    params,
+    defaults,
+    fit(frame, p) {
+      const bounds = rule.bounds(frame, p.columns, ruleValue(rule, p));
+      return { ...bounds, ...rowCounts(frame, rowsWithoutOutliers(frame, p.columns, bounds)) };
+    },
+    transform(frame, fitted) {
+      return keepRows(frame, rowsWithoutOutliers(frame, fitted.spec.params.columns, fitted.state));
+    },
+  });
 }
 
 /** Shared example frames: a clear outlier, a missing value, an integer column, a constant one. */

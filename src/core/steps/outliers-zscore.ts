@@ -2,20 +2,16 @@
 // as scipy.stats.zscore) is above the threshold (3 by default) is an outlier; the mean and std are
 // learned on the fitting rows. Outliers are flagged (a boolean `<column>_outlier` column) or clipped
 // to mean ± threshold·std. To remove the rows instead, use outliers.zscore-drop (a filter).
-// Shared logic and the exact rules: outliers-shared.ts.
-import { defineStep } from './define';
+// Shared logic and the exact rules: outliers-shared.ts; this file holds the z-score rule itself.
 import {
-  checkFlagNames,
-  OUTLIER_ACTIONS,
-  OUTLIER_KINDS,
+  defineFlagOrClip,
   outlierExamples,
-  outlierTransform,
   zscoreBounds,
-  type Bounds,
-  type OutlierAction,
+  type FlagOrClipParams,
+  type OutlierRule,
 } from './outliers-shared';
 
-type Params = { columns: string[]; threshold: number; action: OutlierAction };
+type Params = FlagOrClipParams<'threshold'>;
 
 export const ZSCORE_THRESHOLD_PARAM = {
   type: 'number',
@@ -25,29 +21,19 @@ export const ZSCORE_THRESHOLD_PARAM = {
   exclusive: true,
 } as const;
 
-export const outliersZscore = defineStep<Params, Bounds>({
+/** mean ± 3 population standard deviations by default (also outliers.zscore-drop's rule). */
+export const ZSCORE_RULE: OutlierRule<'threshold'> = {
+  key: 'threshold',
+  param: ZSCORE_THRESHOLD_PARAM,
+  default: 3,
+  bounds: zscoreBounds,
+};
+
+export const outliersZscore = defineFlagOrClip(ZSCORE_RULE, {
   kind: 'outliers.zscore',
-  role: 'transform',
   title: 'Outliers: z-score (flag or clip)',
   description:
     'Values more than 3 standard deviations from the mean (learned on the training rows) are flagged in a new column_outlier column, or clipped to that range. A constant column has no outliers. Missing values are left alone.',
-  params: {
-    columns: { type: 'columns', label: 'Columns', kinds: OUTLIER_KINDS },
-    threshold: ZSCORE_THRESHOLD_PARAM,
-    action: { type: 'choice', label: 'What to do with outliers', options: OUTLIER_ACTIONS },
-  },
-  defaults: { columns: [], threshold: 3, action: 'flag' },
-
-  fit(frame, params) {
-    if (params.action === 'flag') checkFlagNames(frame, params.columns);
-    return zscoreBounds(frame, params.columns, params.threshold);
-  },
-
-  transform(frame, fitted) {
-    const { columns, action } = fitted.spec.params;
-    return outlierTransform(frame, columns, fitted.state, action);
-  },
-
   // With 8 values a z-score cannot exceed sqrt(7) ≈ 2.65, so the examples use thresholds below it.
   examples: outlierExamples<Params>((columns, variant) => ({
     columns,
