@@ -5,20 +5,9 @@
 // (sklearn 1.2 warns and returns 0 there; 0 would read as "the model is useless", not "undefined").
 // Multiclass PR-AUC is the macro mean of the one-vs-rest APs. The `...Of` / `...FromCounts` forms
 // take a class counted once (curve.ts's countClass), so a report sorts each class's scores once.
-import {
-  binaryClfCurve,
-  classCounts,
-  countClass,
-  type ClassCounting,
-  type ClfCurve,
-} from './curve';
-import {
-  checkProbabilities,
-  classColumn,
-  isClass,
-  type MaybeMetric,
-  type Probabilities,
-} from './input';
+import { binaryClfCurve, classCounts, type ClassCounting, type ClfCurve } from './curve';
+import type { MaybeMetric, Probabilities } from './input';
+import { oneVsRest, undefinedForMissing } from './one-vs-rest';
 
 export interface PrCurve {
   /** Decreasing-threshold order reversed, as sklearn: recall decreasing, ending at (1, 0). */
@@ -80,13 +69,6 @@ export function averagePrecisionOf(counting: ClassCounting, pr?: PrCurve): Maybe
   return { value: stepArea(pr ?? prFromCounts(counting.curve)) };
 }
 
-function undefinedMacro(missing: readonly string[]): MaybeMetric {
-  return {
-    value: NaN,
-    reason: `Macro PR-AUC is undefined: ${missing.map((m) => `'${m}'`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no rows in the true labels.`,
-  };
-}
-
 /**
  * Macro mean of one-vs-rest average precision over the k classes counted once (3+ classes), as
  * averagePrecisionOvr computes it. `prs[c]`, when given, is class c's curve already drawn.
@@ -103,7 +85,7 @@ export function averagePrecisionOvrOf(
     if (Number.isNaN(r.value)) missing.push(names?.[i] ?? `class ${i}`);
     sum += r.value;
   });
-  if (missing.length > 0) return undefinedMacro(missing);
+  if (missing.length > 0) return undefinedForMissing('Macro PR-AUC', missing);
   return { value: sum / countings.length };
 }
 
@@ -114,11 +96,7 @@ export function averagePrecisionOvr(
   k: number,
   names?: readonly string[],
 ): MaybeMetric {
-  checkProbabilities(y, proba, k);
-  if (k === 2) return averagePrecision(isClass(y, 1), classColumn(proba, k, 1));
-  // The report's path (each class counted once), so the two can never disagree.
-  const countings = Array.from({ length: k }, (_, c) =>
-    countClass(isClass(y, c), classColumn(proba, k, c)),
+  return oneVsRest(y, proba, k, averagePrecision, (countings) =>
+    averagePrecisionOvrOf(countings, names),
   );
-  return averagePrecisionOvrOf(countings, names);
 }

@@ -6,20 +6,9 @@
 // (roc_auc_score(multi_class='ovr', average='macro')); undefined if any class has no rows.
 // The `...Of` / `...FromCounts` forms take a class counted once (curve.ts's countClass), so a
 // report sorts each class's scores once for all of its ROC and PR figures.
-import {
-  binaryClfCurve,
-  classCounts,
-  countClass,
-  type ClassCounting,
-  type ClfCurve,
-} from './curve';
-import {
-  checkProbabilities,
-  classColumn,
-  isClass,
-  type MaybeMetric,
-  type Probabilities,
-} from './input';
+import { binaryClfCurve, classCounts, type ClassCounting, type ClfCurve } from './curve';
+import type { MaybeMetric, Probabilities } from './input';
+import { oneVsRest, undefinedForMissing } from './one-vs-rest';
 
 export interface RocCurve {
   fpr: Float64Array;
@@ -104,13 +93,6 @@ export function rocAucOf(counting: ClassCounting, roc?: RocCurve): MaybeMetric {
   return { value: trapezoid(c.fpr, c.tpr) };
 }
 
-function undefinedOvr(missing: readonly string[]): MaybeMetric {
-  return {
-    value: NaN,
-    reason: `One-vs-rest ROC-AUC is undefined: ${missing.map((m) => `'${m}'`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no rows in the true labels.`,
-  };
-}
-
 /**
  * Macro one-vs-rest ROC-AUC over the k classes counted once (3+ classes; `countings[c]` is class
  * c's), as rocAucOvr computes it. `rocs[c]`, when given, is class c's curve already drawn.
@@ -124,7 +106,7 @@ export function rocAucOvrOf(
   countings.forEach((c, i) => {
     if (c.positives === 0) missing.push(names?.[i] ?? `class ${i}`);
   });
-  if (missing.length > 0) return undefinedOvr(missing);
+  if (missing.length > 0) return undefinedForMissing('One-vs-rest ROC-AUC', missing);
   let sum = 0;
   countings.forEach((c, i) => (sum += rocAucOf(c, rocs?.[i]).value));
   return { value: sum / countings.length };
@@ -137,11 +119,5 @@ export function rocAucOvr(
   k: number,
   names?: readonly string[],
 ): MaybeMetric {
-  checkProbabilities(y, proba, k);
-  if (k === 2) return rocAuc(isClass(y, 1), classColumn(proba, k, 1));
-  // The report's path (each class counted once), so the two can never disagree.
-  const countings = Array.from({ length: k }, (_, c) =>
-    countClass(isClass(y, c), classColumn(proba, k, c)),
-  );
-  return rocAucOvrOf(countings, names);
+  return oneVsRest(y, proba, k, rocAuc, (countings) => rocAucOvrOf(countings, names));
 }
