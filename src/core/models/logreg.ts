@@ -165,8 +165,7 @@ export const logreg = defineModel<Params>({
       dense.setWeights([kernel, bias]);
       kernel.dispose();
       bias.dispose();
-      const { evaluations: _, ...info } = r.info;
-      return { model, ...info };
+      return { model, ...r.info };
     } catch (err) {
       model.dispose();
       throw err;
@@ -257,7 +256,6 @@ export async function fitLbfgs(
         stopReason: `L-BFGS: ${result.reason}`,
         finalLoss: result.f / totalWeight,
         lossCurve,
-        evaluations: result.evaluations,
       },
     };
   } finally {
