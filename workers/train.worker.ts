@@ -17,6 +17,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { activateBackend, planBackends, type DetectedBackends } from '../src/core/backend';
 import { createTrainApi } from '../src/core/api/train-api';
 import { createBundleApi } from '../src/core/api/bundle-api';
+import { frameCache } from '../src/core/api/stored-dataset';
 import { createDexieDatasetStore, openBenchtopDb } from '../src/db';
 import { createDexieModelStore } from '../src/db/models';
 import { createDexieRunStore } from '../src/db/runs';
@@ -78,9 +79,13 @@ async function start() {
   const active = await activateBackend(tf, planBackends(detected).order);
   const db = openBenchtopDb();
   const newId = () => crypto.randomUUID();
+  // One decoded copy of a dataset serves training and the bundle API's predictions and exports
+  // (a 1M x 30 frame is ~240 MB: two caches held it twice); the train API's evict drops it.
+  const datasets = createDexieDatasetStore(db);
+  const frames = frameCache(datasets, { nameReadFailures: true });
   Comlink.expose({
     ...createTrainApi({
-      datasets: createDexieDatasetStore(db),
+      datasets,
       runs: createDexieRunStore(db),
       models: createDexieModelStore(db),
       tf,
@@ -89,9 +94,10 @@ async function start() {
       wasmThreads: false,
       now: Date.now,
       newId,
+      frames,
     }),
     ...createBundleApi({
-      datasets: createDexieDatasetStore(db),
+      datasets,
       models: createDexieModelSource(db),
       bundles: createDexieBundleStore(db),
       keys: createDexieKeyStore(db),
@@ -99,6 +105,7 @@ async function start() {
       now: Date.now,
       newId,
       transfer: Comlink.transfer,
+      frames,
     }),
   });
 }

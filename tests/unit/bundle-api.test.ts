@@ -41,6 +41,7 @@ import {
   createDexieModelSource,
   listBundles,
 } from '../../src/db/bundles';
+import { frameCache } from '../../src/core/api/stored-dataset';
 import { createDexieModelStore, getModelBytes } from '../../src/db/models';
 import { createDexieRunStore } from '../../src/db/runs';
 import { expectUserError, inProcess, overComlink, rejection, type Transport } from './transports';
@@ -666,6 +667,50 @@ describe('the train worker exposes both APIs merged', () => {
     expect(bundleKeys).toEqual(
       expect.arrayContaining(['exportBundle', 'importBundle', 'predictDataset', 'predictRow']),
     );
+  });
+
+  it('one frame cache serves both (as in the worker): decoded once, and the train API’s evict drops it for the bundle API', async () => {
+    const store = createDexieDatasetStore(db);
+    const reads: string[] = [];
+    const counting = {
+      getDataset: (id: string) => store.getDataset(id),
+      getDatasetBytes: (id: string) => {
+        reads.push(id);
+        return store.getDatasetBytes(id);
+      },
+    };
+    const frames = frameCache(counting, { nameReadFailures: true });
+    const trainApi = createTrainApi({
+      datasets: counting,
+      runs: createDexieRunStore(db),
+      models: createDexieModelStore(db),
+      tf,
+      detected: NO_GPU,
+      active: (await nodeTf()).backend,
+      now: () => 1_700_000_000_000,
+      newId: () => `id-${++ids}`,
+      frames,
+    });
+    const bundles = createBundleApi({
+      datasets: counting,
+      models: createDexieModelSource(db),
+      bundles: createDexieBundleStore(db),
+      keys: createDexieKeyStore(db),
+      tf,
+      now: () => Date.UTC(2025, 2, 1, 12),
+      newId: () => `b-${++ids}`,
+      frames,
+    });
+    const options = { name: 'Shared', version: '1.0.0', quantize: 'none', sign: false } as const;
+    // The train API decoded the weather data (a run, a final model): the cache holds it.
+    await frames.frame((await store.getDataset(weather.id))!);
+    expect(reads).toEqual([weather.id]);
+    const first = await bundles.exportBundle(model.id, options);
+    expect(reads).toEqual([weather.id]);
+    trainApi.evict(weather.id);
+    const second = await bundles.exportBundle(model.id, options);
+    expect(reads).toEqual([weather.id, weather.id]);
+    expect(second.size).toBe(first.size);
   });
 });
 

@@ -58,7 +58,13 @@ import { createRng } from '../rng';
 import { deflateSync } from 'fflate';
 import type { JsonObject } from '../steps/types';
 import type { DatasetMeta, DatasetStore } from './data-api';
-import { frameCache, quietly, readDatasetMeta, yieldToEventLoop } from './stored-dataset';
+import {
+  frameCache,
+  quietly,
+  readDatasetMeta,
+  yieldToEventLoop,
+  type FrameCache,
+} from './stored-dataset';
 import type { ModelRecord, RunRecord } from './train-api';
 
 // ---- stored shapes -----------------------------------------------------------------------------
@@ -149,6 +155,11 @@ export interface BundleApiDeps {
   transfer?: <T>(value: T, buffers: Transferable[]) => T;
   /** Rows per predictor call (default PREDICT_CHUNK_ROWS). */
   chunkRows?: number;
+  /**
+   * The decoded-frame cache to read datasets through; the train worker passes the one its train
+   * API reads through (and evicts), so a dataset is decoded and held once (default: its own).
+   */
+  frames?: FrameCache;
 }
 
 // ---- call shapes -------------------------------------------------------------------------------
@@ -384,7 +395,7 @@ export function createBundleApi(deps: BundleApiDeps) {
   const cancelledJobs = new Set<string>();
   /** bundle id -> its loaded predictor (newest last). */
   const predictors = new Map<string, Promise<{ bundle: Bundle; predictor: Predictor }>>();
-  const frames = frameCache(deps.datasets, { nameReadFailures: true });
+  const frames = deps.frames ?? frameCache(deps.datasets, { nameReadFailures: true });
 
   async function loadDataset(datasetId: string): Promise<{ meta: DatasetMeta; frame: Frame }> {
     const meta = await readDatasetMeta(

@@ -61,7 +61,13 @@ import {
 import { parseValidationSpec, VALIDATION_KINDS, type ValidationSpec } from '../split';
 import type { FittedStep, JsonObject } from '../steps';
 import type { DatasetStore } from './data-api';
-import { frameCache, quietly, readDatasetMeta, yieldToEventLoop } from './stored-dataset';
+import {
+  frameCache,
+  quietly,
+  readDatasetMeta,
+  yieldToEventLoop,
+  type FrameCache,
+} from './stored-dataset';
 
 // ---- stored shapes -----------------------------------------------------------------------------
 
@@ -243,6 +249,11 @@ export interface TrainApiDeps {
   /** Monotonic clock (ms) for timings; defaults to performance.now. */
   clock?: () => number;
   newId: () => string;
+  /**
+   * The decoded-frame cache to read datasets through; the train worker passes the one its bundle
+   * API reads through too, so a dataset is decoded and held once (default: a cache of its own).
+   */
+  frames?: FrameCache;
 }
 
 // ---- progress ----------------------------------------------------------------------------------
@@ -455,7 +466,7 @@ export function createTrainApi(deps: TrainApiDeps) {
   let active = honest(deps.active);
   let override: BackendOverride = deps.override ?? 'auto';
   let running = 0;
-  const frames = frameCache(deps.datasets, { nameReadFailures: true });
+  const frames = deps.frames ?? frameCache(deps.datasets, { nameReadFailures: true });
 
   async function loadData(datasetId: string) {
     const meta = await readDatasetMeta(deps.datasets, datasetId);
