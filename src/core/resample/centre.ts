@@ -1,9 +1,9 @@
 // Centring and scaling shared by the neighbour searches (neighbours.ts, neighbours-simd.ts,
-// neighbours-tf.ts). The searches work on the points moved so every column's mean is 0: distances
-// are unchanged, but ‖a‖² + ‖b‖² − 2a·b no longer cancels catastrophically when the values sit far
-// from zero (1e6 + noise of 1e-2 loses every digit of the distance in float64 otherwise). The
-// float32 paths also scale the centred values by a power of two (exact in binary) so the largest
-// is below 1, which keeps their error bound in float32's range.
+// neighbours-tf.ts; pca.ts takes its column means too). The searches work on the points moved so
+// every column's mean is 0: distances are unchanged, but ‖a‖² + ‖b‖² − 2a·b no longer cancels
+// catastrophically when the values sit far from zero (1e6 + noise of 1e-2 loses every digit of the
+// distance in float64 otherwise). The float32 paths also scale the centred values by a power of two
+// (exact in binary) so the largest is below 1, which keeps their error bound in float32's range.
 
 /** Column means of a row-major rows × dims matrix. */
 export function columnMeans(values: Float64Array, rows: number, dims: number): Float64Array {

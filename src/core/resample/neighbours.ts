@@ -23,7 +23,7 @@
 // and checks for cancellation.
 import { BenchtopError } from '../errors';
 import type { Tf } from '../models/types';
-import { columnMeans as meansOf } from './centre';
+import { columnMeans } from './centre';
 import { floatSearch } from './neighbours-tf';
 import { simdAvailable, simdPairs, ROW_ALIGN, TILE_A, type Precision } from './neighbours-simd';
 
@@ -449,11 +449,6 @@ function scanOpen(
   }
 }
 
-/** Column means: the searches work on centred points (see centre.ts for why). */
-function columnMeans(p: PointSet): Float64Array {
-  return meansOf(p.values, p.rows, p.dims);
-}
-
 function centred(p: PointSet, mean: Float64Array): PointSet {
   const { rows, dims, values } = p;
   const out = new Float64Array(values.length);
@@ -632,7 +627,8 @@ function searchJs(p: PointSet, k: number, options: SearchOptions): Neighbours {
     bestI: new Int32Array(rows * width).fill(-1),
     width,
   });
-  const mean = columnMeans(p);
+  // The searches work on centred points (see centre.ts for why).
+  const mean = columnMeans(p.values, p.rows, p.dims);
   const index = new Int32Array(rows * k);
   const distance = new Float64Array(rows * k);
   const settled = (lists: ReturnType<typeof newLists>, slack: Float64Array) =>

@@ -10,6 +10,7 @@
 // largest loading is positive (scikit-learn fixes signs another way: compare up to sign).
 import { BenchtopError } from '../errors';
 import { createRng } from '../rng';
+import { columnMeans } from './centre';
 import { cancelledResample } from './neighbours';
 import { symmetricEigen } from '../math/symmetric-eigen';
 
@@ -49,11 +50,7 @@ export function covariance(
   dims: number,
   hooks: PcaHooks = {},
 ): { mean: Float64Array; cov: Float64Array } {
-  const mean = new Float64Array(dims);
-  for (let r = 0, o = 0; r < rows; r++, o += dims) {
-    for (let f = 0; f < dims; f++) mean[f] += values[o + f];
-  }
-  for (let f = 0; f < dims; f++) mean[f] /= rows;
+  const mean = columnMeans(values, rows, dims);
   const cov = new Float64Array(dims * dims);
   const z = new Float64Array(dims);
   for (let r = 0, o = 0; r < rows; r++, o += dims) {
