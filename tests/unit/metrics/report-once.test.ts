@@ -20,6 +20,7 @@ import {
 import { binaryClfCurve, countClass } from '../../../src/core/metrics/curve';
 import { classColumn, isClass } from '../../../src/core/metrics/input';
 import { createRng } from '../../../src/core/rng';
+import { referenceCurve } from './reference-curve';
 
 interface Case {
   name: string;
@@ -68,28 +69,6 @@ function expectSame(y: Int32Array, proba: Float64Array, k: number, positive: num
   expect(got.undefined.roc_auc).toBe(want.roc_auc.reason);
   expect(got.undefined.pr_auc).toBe(want.pr_auc.reason);
   expect(got.curves).toEqual(want.curves);
-}
-
-/** sklearn's _binary_clf_curve written plainly: rows by score, highest first; a step per score. */
-function referenceCurve(truth: ArrayLike<number>, scores: ArrayLike<number>) {
-  const order = Array.from({ length: truth.length }, (_, i) => i).sort(
-    (a, b) => scores[b] - scores[a],
-  );
-  const fps: number[] = [];
-  const tps: number[] = [];
-  const thresholds: number[] = [];
-  let tp = 0;
-  let fp = 0;
-  order.forEach((row, j) => {
-    if (truth[row]) tp++;
-    else fp++;
-    if (j === order.length - 1 || scores[order[j + 1]] !== scores[row]) {
-      fps.push(fp);
-      tps.push(tp);
-      thresholds.push(scores[row]);
-    }
-  });
-  return { fps, tps, thresholds };
 }
 
 describe('binaryClfCurve', () => {

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { binaryClfCurve, sortScores } from '../../../src/core/metrics/curve';
 import { createRng } from '../../../src/core/rng';
+import { referenceCurve } from './reference-curve';
 
 function expectNativeOrder(values: Float64Array, what: string) {
   const want = values.slice().sort();
@@ -66,28 +67,6 @@ describe('sortScores: the order of Float64Array.prototype.sort', () => {
     expect(Array.from(whole.subarray(2700))).toEqual(Array.from(before.subarray(2700)));
   });
 });
-
-/** scikit-learn's _binary_clf_curve as a plain sort of row indices and a walk. */
-function referenceCurve(truth: ArrayLike<number>, scores: ArrayLike<number>) {
-  const order = Array.from({ length: truth.length }, (_, i) => i).sort(
-    (a, b) => scores[b] - scores[a],
-  );
-  const fps: number[] = [];
-  const tps: number[] = [];
-  const thresholds: number[] = [];
-  let tp = 0;
-  let fp = 0;
-  order.forEach((row, j) => {
-    if (truth[row]) tp++;
-    else fp++;
-    if (j === order.length - 1 || scores[order[j + 1]] !== scores[row]) {
-      fps.push(fp);
-      tps.push(tp);
-      thresholds.push(scores[row]);
-    }
-  });
-  return { fps, tps, thresholds };
-}
 
 describe('binaryClfCurve on radix-sized inputs', () => {
   it('counts as the plain sort-and-walk: float32 and double scores, ties, rare positives', () => {
