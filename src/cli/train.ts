@@ -21,6 +21,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   QUANTIZATIONS,
   bundleInputFromFinal,
+  isSemver,
   writeBundle,
   type Quantization,
 } from '../core/bundle';
@@ -176,7 +177,7 @@ export async function train(
     throw new PrepareUsageError('--name must not be empty.');
   }
   const version = args.modelVersion ?? '1.0.0';
-  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version)) {
+  if (!isSemver(version)) {
     throw new PrepareUsageError(
       `--model-version must be a semantic version such as 1.0.0 (got '${version}').`,
     );

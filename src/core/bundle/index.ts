@@ -32,6 +32,7 @@ export {
   SIGNATURE_FILE,
   WEIGHTS_BIN_FILE,
   checkManifest,
+  isSemver,
   manifestProblems,
   migrateManifest,
   type BundleManifest,

@@ -224,6 +224,11 @@ class Checker {
 }
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+/** MAJOR.MINOR.PATCH with optional -pre-release and +build: the manifest's model.version. */
+export function isSemver(version: string): boolean {
+  return SEMVER.test(version);
+}
 const SHA256 = /^[0-9a-f]{64}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 /** A path inside the zip: relative, forward slashes, no '..' (a reader never writes it to disk). */

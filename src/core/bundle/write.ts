@@ -30,6 +30,7 @@ import {
   SIGNATURE_FILE,
   WEIGHTS_BIN_FILE,
   checkManifest,
+  isSemver,
   type BundleManifest,
   type QuantizationCalibration,
   type MetricSummaryJson,
@@ -129,17 +130,13 @@ export function neededColumns(
   return out;
 }
 
-function versionOk(v: string): boolean {
-  return /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(v);
-}
-
 /** The manifest minus `files` (deploy templates and the model card are written from it). */
 export function describeBundle(
   input: BundleInput,
   calibration: QuantizationCalibration | null = null,
 ): DeployManifest {
   const version = input.version ?? '1.0.0';
-  if (!versionOk(version)) {
+  if (!isSemver(version)) {
     throw new BenchtopError(
       'invalid-argument',
       `The model version '${version}' is not a semantic version: write it as MAJOR.MINOR.PATCH, such as 1.0.0.`,
