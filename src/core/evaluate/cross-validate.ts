@@ -265,6 +265,19 @@ export function foldSeed(seed: number, fold: number): number {
   return (seed ^ Math.imul(fold + 1, 0x85ebca6b)) >>> 0;
 }
 
+/** The target column of `frame`; a BenchtopError naming it when the dataset has no such column. */
+export function findTarget(frame: Frame, target: string): FrameColumn {
+  const column = findColumn(frame, target);
+  if (!column) {
+    throw new BenchtopError(
+      'invalid-argument',
+      `The target column '${target}' is not in this dataset. Choose another target.`,
+      { column: target },
+    );
+  }
+  return column;
+}
+
 /** The recipe's task, or the one its target implies (numbers: regression; else classification). */
 export function inferTask(recipe: Recipe, targetColumn: FrameColumn): Task {
   return (
@@ -381,14 +394,7 @@ export interface FoldContext extends FoldRunPlan {
 
 /** The fold context of a plan (a worker builds it from the plan it received). */
 export function foldContext(plan: FoldRunPlan): FoldContext {
-  const column = findColumn(plan.frame, plan.target);
-  if (!column) {
-    throw new BenchtopError(
-      'invalid-argument',
-      `The target column '${plan.target}' is not in this dataset. Choose another target.`,
-      { column: plan.target },
-    );
-  }
+  const column = findTarget(plan.frame, plan.target);
   const yAll = plan.mapping ? encodeTarget(column, plan.mapping) : regressionTarget(column);
   return { ...plan, yAll };
 }
@@ -546,14 +552,7 @@ export async function crossValidate(
       'Choose a target column to predict before cross-validating.',
     );
   }
-  const targetColumn: FrameColumn | undefined = findColumn(frame, target);
-  if (!targetColumn) {
-    throw new BenchtopError(
-      'invalid-argument',
-      `The target column '${target}' is not in this dataset. Choose another target.`,
-      { column: target },
-    );
-  }
+  const targetColumn = findTarget(frame, target);
   const task: Task = inferTask(recipe, targetColumn);
   const checkCancel = (): void => {
     if (options.isCancelled?.()) throw cancelledCv();

@@ -5,7 +5,7 @@
 // (steps fitted, filters run, sampler applied) so its features and labels match the folds'.
 // Pure core: the caller passes tfjs with its backend already chosen (src/core/backend.ts).
 import { BenchtopError } from '../errors';
-import { findColumn, type Frame } from '../data/frame';
+import type { Frame } from '../data/frame';
 import { fitModel, parseModelSpec, type ModelSpec, type Tf, type TrainedModel } from '../models';
 import { MODEL_TASKS, type Recipe } from '../recipe/recipe';
 import { fitRecipe, recipeInput, type FittedRecipe } from '../recipe/run';
@@ -15,6 +15,7 @@ import type { ValidationSpec } from '../split';
 import type { JsonObject } from '../steps/types';
 import {
   crossValidate,
+  findTarget,
   foldSeed,
   inferTask,
   resolveValidation,
@@ -70,15 +71,7 @@ export function resolveStages(
   if (target === null) {
     throw new BenchtopError('invalid-argument', 'Choose a target column to predict first.');
   }
-  const column = findColumn(frame, target);
-  if (!column) {
-    throw new BenchtopError(
-      'invalid-argument',
-      `The target column '${target}' is not in this dataset. Choose another target.`,
-      { column: target },
-    );
-  }
-  const task = inferTask(recipe, column);
+  const task = inferTask(recipe, findTarget(frame, target));
   const modelJson = overrides.model ?? recipe.model ?? null;
   const model = modelJson === null ? defaultModel(task) : parseModelSpec(modelJson);
   if (MODEL_TASKS[model.kind] !== task) {
@@ -261,7 +254,7 @@ export async function trainFinal(
   const stages = resolveStages(frame, recipe, options);
   checkSomeFeature(frame, recipe, stages);
   const target = recipe.target as string;
-  const column = findColumn(frame, target)!;
+  const column = findTarget(frame, target);
   const mapping = stages.task === 'classification' ? labelMapping(column, options.positive) : null;
   const cancelled = () => {
     if (options.isCancelled?.()) {
