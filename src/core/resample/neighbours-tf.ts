@@ -21,7 +21,9 @@
 // cancellation (tf.memory().numTensors is back where it was).
 import type { Tf } from '../models/types';
 import { columnMeans, powerOfTwoScale } from './centre';
-import type { PointSet } from './neighbours';
+// offer: the sorted insert the TypeScript search uses (a runtime cycle with neighbours.ts, safe:
+// each module calls the other's functions only inside its own).
+import { offer, type PointSet } from './neighbours';
 
 /** Rows per block, on both sides of a product: a product block is 1024 × 1024 float32 = 4 MB. */
 export const BLOCK = 1024;
@@ -139,26 +141,6 @@ export interface FloatSearch {
   dispose(): void;
 }
 
-/** Inserts (d, j) into list `q` (sorted, `width` long) when it beats the last entry. */
-function insert(
-  distance: Float64Array,
-  index: Int32Array,
-  width: number,
-  q: number,
-  j: number,
-  d: number,
-): void {
-  const base = q * width;
-  let s = base + width - 1;
-  while (s > base && distance[s - 1] > d) {
-    distance[s] = distance[s - 1];
-    index[s] = index[s - 1];
-    s--;
-  }
-  distance[s] = d;
-  index[s] = j;
-}
-
 // The scans are top-level functions over typed arrays only, so V8 compiles one tight loop for each
 // (inside the search's closures the same loop ran ~2× slower).
 
@@ -196,12 +178,12 @@ function scanPair(
       const d = x[o + j];
       if (!(d < bar)) continue;
       if (d < worstI) {
-        insert(distance, index, width, i, j, d);
+        offer(distance, index, width, i, j, d);
         worstI = distance[i * width + tail];
         bar = worstI > maxJ ? worstI : maxJ;
       }
       if (d < worstJ[j - j0]) {
-        insert(distance, index, width, j, i, d);
+        offer(distance, index, width, j, i, d);
         worstJ[j - j0] = distance[j * width + tail];
       }
     }
@@ -229,7 +211,7 @@ function scanRows(
     for (let j = j0; j < j1; j++) {
       const d = x[o + j];
       if (d < worst && j !== self) {
-        insert(distance, index, width, q, j, d);
+        offer(distance, index, width, q, j, d);
         worst = distance[q * width + tail];
       }
     }

@@ -102,8 +102,11 @@ function squaredNorms(values: Float64Array, rows: number, dims: number): Float64
   return out;
 }
 
-/** Inserts (d, j) into row r's sorted list when it beats the current k-th; equal distances keep the earlier (lower) index first. */
-function offer(
+/**
+ * Inserts (d, j) into row r's sorted list when it beats the current k-th; equal distances keep the
+ * earlier (lower) index first. Also neighbours-tf.ts's lists.
+ */
+export function offer(
   bestD: Float64Array,
   bestI: Int32Array,
   k: number,
