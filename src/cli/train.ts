@@ -8,16 +8,8 @@
 // the same options, so the metrics travel with the model (--skip-cv to train only). Written to a
 // temporary file next to --out and renamed at the end: a failure leaves nothing half-written.
 import { createHash } from 'node:crypto';
-import {
-  createReadStream,
-  existsSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import {
   QUANTIZATIONS,
   bundleInputFromFinal,
@@ -25,7 +17,6 @@ import {
   writeBundle,
   type Quantization,
 } from '../core/bundle';
-import { BenchtopError } from '../core/errors';
 import { trainFinal } from '../core/evaluate';
 import type { ByteSource } from '../core/ingest/types';
 import { readZip } from '../core/bundle/zip';
@@ -40,7 +31,7 @@ import {
   type CvOutput,
   type JobArgs,
 } from './cv';
-import { PrepareUsageError } from './prepare';
+import { PrepareUsageError, writeFileAtomically } from './prepare';
 
 export const TRAIN_USAGE = `Usage: benchtop train <data> --target COL --out <model.benchtop.zip> [options]
 
@@ -122,19 +113,6 @@ function checkOut(out: string, data: string): void {
       `--out ${out} is a directory; give the path of a .zip file to write.`,
     );
   }
-}
-
-function writeError(out: string, err: unknown): BenchtopError {
-  const code = (err as { code?: unknown }).code;
-  const why =
-    code === 'ENOENT' || code === 'ENOTDIR'
-      ? 'its folder does not exist'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : code === 'ENOSPC'
-          ? 'the disk is full'
-          : String(err);
-  return new BenchtopError('invalid-argument', `cannot write ${out}: ${why}.`);
 }
 
 /** sha256 of a file, streamed (the data file's fingerprint in the manifest). */
@@ -229,15 +207,7 @@ export async function train(
       },
     });
     const zip = await writeBundle(input);
-    const out = resolve(args.out);
-    const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
-    try {
-      writeFileSync(tmp, zip);
-      renameSync(tmp, out);
-    } catch (err) {
-      rmSync(tmp, { force: true });
-      throw writeError(args.out, err);
-    }
+    writeFileAtomically(args.out, [zip]);
     return {
       out: args.out,
       file: job.file,

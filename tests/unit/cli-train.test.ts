@@ -4,7 +4,14 @@
 // from the bundle's own fitted steps get > 98% of penguins right and equal src/core/inference's;
 // --quantize float16 / uint8 shrink weights.bin (2x / ~4x) and stock tfjs still loads them; bad
 // --out / --quantize / --model-version values are usage errors that leave the disk untouched.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfc from '@tensorflow/tfjs-core';
@@ -267,5 +274,18 @@ describe('benchtop train', () => {
     );
     expect(bad.code).toBe(1);
     expect(existsSync(join(dir, 'g.zip'))).toBe(false);
+    // A bundle that cannot be written (its folder is missing) says why, exit 1, no temp file left.
+    const nowhere = await cli(
+      'train',
+      PENGUINS,
+      '--target',
+      'Species',
+      '--skip-cv',
+      '--out',
+      join(dir, 'missing', 'm.zip'),
+    );
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toMatch(/cannot write .+m\.zip: its folder does not exist\./);
+    expect(readdirSync(dir).sort()).toEqual(['keep.txt', 'sub.zip']);
   });
 });
