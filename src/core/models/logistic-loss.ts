@@ -187,13 +187,8 @@ function binary({ X, rows, cols, y, weights, C }: LogisticProblem) {
       gb += r;
       for (let j = 0; j < cols; j++) g[j] += r * X[o + j];
     }
-    let norm = 0;
-    for (let j = 0; j < cols; j++) {
-      norm += theta[j] * theta[j];
-      g[j] += theta[j] / C;
-    }
     g[cols] = gb;
-    return { f: f + (0.5 * norm) / C, g };
+    return { f: f + addPenalty(theta, g, cols, C), g };
   };
 }
 
@@ -231,11 +226,6 @@ function multinomial({ X, rows, cols, y, weights, classes: k, C }: LogisticProbl
         for (let q = 0; q < k; q++) g[jk + q] += z[q] * x;
       }
     }
-    let norm = 0;
-    for (let j = 0; j < nk; j++) {
-      norm += theta[j] * theta[j];
-      g[j] += theta[j] / C;
-    }
-    return { f: f + (0.5 * norm) / C, g };
+    return { f: f + addPenalty(theta, g, nk, C), g };
   };
 }
