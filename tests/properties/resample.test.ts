@@ -137,14 +137,23 @@ describe.each(Array.from({ length: 25 }, (_, i) => [i + 1]))('generated data, se
   });
 
   it('random over / under-sampling hit the counts; under-sampling keeps distinct input rows in order', () => {
+    // The counts in the output frame's target column, not only the ones the sampler reports.
+    const countsIn = (f: Frame) => readTarget(f, 'y').counts;
     const over = resample(frame, { kind: 'random-over', params: {} }, { target: 'y', seed });
     const max = Math.max(...t.counts);
     expect(over.classes.map((c) => c.after)).toEqual(t.counts.map(() => max));
+    expect(countsIn(over.frame)).toEqual(t.counts.map(() => max));
+    for (let i = 0; i < frame.rows; i++) expect(over.source[i]).toBe(i);
     const under = resample(frame, { kind: 'random-under', params: {} }, { target: 'y', seed });
     const min = Math.min(...t.counts);
     expect(under.classes.map((c) => c.after)).toEqual(t.counts.map(() => min));
+    expect(countsIn(under.frame)).toEqual(t.counts.map(() => min));
     for (let i = 1; i < under.source.length; i++)
       expect(under.source[i]).toBeGreaterThan(under.source[i - 1]);
+    // Each kept row is its input row, value for value.
+    for (let i = 0; i < under.frame.rows; i++)
+      for (let c = 0; c <= dims; c++)
+        expect(value(under.frame, i, c)).toBe(value(frame, under.source[i], c));
   });
 
   it('Tomek: removed rows are exactly the non-minority ends of mutual nearest pairs (brute force)', () => {
