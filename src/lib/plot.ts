@@ -40,3 +40,33 @@ export function drawSoon(draw: (plot: PlotModule) => void): void {
     () => undefined,
   );
 }
+
+/**
+ * What a chart component's effect runs: draws `paint`'s chart into `el` in a task of its own
+ * (drawSoon). `onFail` hears why nothing could be drawn (Plot did not load, or the draw threw), and
+ * null after a chart is drawn. Returns the effect's cleanup: once it ran (new data, or the chart
+ * went away) the queued draw and a late failure are dropped.
+ */
+export function drawInto(
+  el: HTMLElement,
+  paint: (plot: PlotModule) => Element,
+  onFail: (message: string | null) => void,
+): () => void {
+  let stale = false;
+  const fail = (err: unknown) => {
+    if (!stale) onFail(err instanceof Error ? err.message : String(err));
+  };
+  loadPlot().catch(fail);
+  drawSoon((plot) => {
+    if (stale) return;
+    try {
+      el.replaceChildren(paint(plot));
+      onFail(null);
+    } catch (err) {
+      fail(err);
+    }
+  });
+  return () => {
+    stale = true;
+  };
+}

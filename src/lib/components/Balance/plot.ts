@@ -1,6 +1,6 @@
 // The Class-balance charts' colours. Plot itself is loaded and drawn through the app's one loader
 // and draw queue (src/lib/plot.ts), shared with the Train tab.
-export { drawSoon, loadPlot } from '../../plot';
+export { drawInto, type PlotModule } from '../../plot';
 
 /** Class colours shared by the bars and the scatter, so a class has one colour everywhere. */
 export const CLASS_SCHEME = 'tableau10';

@@ -1,8 +1,8 @@
 // The Train tab's chart helpers over the app's one Plot loader and draw queue (src/lib/plot.ts):
 // chart width, and a warm-up that compiles Plot's code paths before a run's results arrive.
-import { drawSoon, loadPlot } from '../../plot';
+import { drawSoon } from '../../plot';
 
-export { drawSoon, loadPlot };
+export { drawInto } from '../../plot';
 
 /** Chart width: the container's, within bounds (Plot needs a number). */
 export function widthOf(el: HTMLElement | undefined, fallback = 460): number {
