@@ -313,8 +313,11 @@ describe('benchtop resample', () => {
 
 describe('benchtop resample: where the neighbour search runs', () => {
   /**
-   * `rows` (2,600) x 14 numbers on a grid of 1/8 (ties and near-ties), y = 1 for ~10%: big enough
-   * for tfjs's products (neighbours.ts usesTf), too small for `auto` to start tfjs.
+   * `rows` (2,600) x 14 numbers on a grid of 1/8 (ties and near-ties), y = 1 for ~10%: too small
+   * for `auto` to start tfjs. With --backend wasm tfjs starts, but numeric points stay on the
+   * WebAssembly SIMD kernel wherever the runtime has it (neighbours.ts usesTf), so these files come
+   * from the TypeScript search on every backend; the tfjs path itself is compared with it, forced,
+   * in resample-neighbours-tf.test.ts and tests/golden/resample.test.ts.
    */
   function gridCsv(dir: string, rows = 2600): string {
     const rng = createRng(8);
