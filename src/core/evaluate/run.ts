@@ -29,6 +29,7 @@ import {
   type FoldStages,
   type ModelTrainer,
   type ResampleHook,
+  type ResampleOutput,
   type Task,
 } from './cross-validate';
 import { labelMapping, type LabelMapping } from './labels';
@@ -269,7 +270,7 @@ export async function trainFinal(
   });
   const seed = foldSeed(recipe.seed, -1);
   const notes: string[] = [];
-  let prepared = { frame: fitted.frame } as { frame: Frame; sampleWeight?: Float64Array };
+  let prepared: ResampleOutput = { frame: fitted.frame };
   if (stages.sampler) {
     await options.beforeStage?.('resample');
     prepared = await runResample(samplerHook(stages.sampler, tf), fitted.frame, target, {
