@@ -1,7 +1,9 @@
 // What every `benchtop` command does with its command line: node:util parseArgs with its errors
 // turned into usage errors a person can read, the flags every command that reads a data file
 // takes (--delimiter, --encoding, --missing; plus --json and --help) and those reading flags
-// turned into the reader's options, where a wrong word is a usage mistake (exit 2), not a failure.
+// turned into the reader's options, where a wrong word is a usage mistake (exit 2), not a failure;
+// and Benchtop's version (--version, and the version a bundle records it was trained with).
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readingOptions, type ReadingOptionsText } from '../core/ingest/reading-options';
 
@@ -52,5 +54,17 @@ export function readingFlags(text: ReadingOptionsText, usageError: UsageErrorOf)
     return readingOptions(text);
   } catch (err) {
     throw usageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** package.json's version ('unknown' if it cannot be read); src/cli/ locates it relative to itself. */
+export function benchtopVersion(): string {
+  try {
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
 }

@@ -12,6 +12,7 @@ import { DEFAULT_MISSING_TEXT } from '../core/ingest/reading-options';
 import {
   JSON_HELP_FLAGS,
   READING_FLAGS,
+  benchtopVersion,
   parseCommandLine,
   readingFlags,
   type OptionSpecs,
@@ -362,16 +363,6 @@ function parse<O extends OptionSpecs>(args: string[], options: O) {
   return parseCommandLine(args, options, usage);
 }
 
-async function version(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(
-    await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
-  ) as {
-    version?: string;
-  };
-  return pkg.version ?? 'unknown';
-}
-
 /** Runs the CLI; returns the exit code instead of exiting, so tests and the bin share it. */
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   try {
@@ -385,7 +376,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       return 0;
     }
     if (command === '-v' || command === '--version') {
-      io.stdout(`benchtop ${await version()}\n`);
+      io.stdout(`benchtop ${benchtopVersion()}\n`);
       return 0;
     }
     if (command === 'profile') return await profileCommand(rest, io);

@@ -8,7 +8,7 @@
 // the same options, so the metrics travel with the model (--skip-cv to train only). Written to a
 // temporary file next to --out and renamed at the end: a failure leaves nothing half-written.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   QUANTIZATIONS,
@@ -31,6 +31,7 @@ import {
   type CvOutput,
   type JobArgs,
 } from './cv';
+import { benchtopVersion } from './args';
 import { PrepareUsageError, writeFileAtomically } from './prepare';
 
 export const TRAIN_USAGE = `Usage: benchtop train <data> --target COL --out <model.benchtop.zip> [options]
@@ -123,17 +124,6 @@ async function fileSha256(path: string): Promise<string | null> {
     return hash.digest('hex');
   } catch {
     return null;
-  }
-}
-
-function benchtopVersion(): string {
-  try {
-    const pkg = JSON.parse(
-      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-    ) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
   }
 }
 

@@ -147,6 +147,9 @@ describe('benchtop train', () => {
       counts: [152, 68, 124],
     });
     expect(m.metrics.cv!.folds).toBe(3);
+    // The Benchtop that trained it: package.json's version (args.ts benchtopVersion).
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(m.libraries.benchtop).toBe(pkg.version);
     expect(m.metrics.cv!.summary.accuracy.mean).toBe(o.metrics!.accuracy.mean);
     expect(m.data.source.name).toBe('penguins.csv');
     // The data file's own sha256 (computed independently here with node:crypto).
