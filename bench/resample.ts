@@ -8,7 +8,7 @@
 // in-process on each neighbour path (TypeScript, tfjs-wasm) against imbalanced-learn's TomekLinks.
 // Used by bench/run.ts (`--only resample`); never by tests.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createRng } from '../src/core/rng';
 
@@ -193,7 +193,8 @@ export function imblearnVersion(): string {
 // ---- Tomek links at 100k × 30 and the neighbour search on each path --------------------------------
 // In-process: the file is read once (ingest, as the CLI does), then Tomek links (1-NN over all
 // rows) and SMOTE (5-NN within the minority) run through resample() with the neighbour search
-// forced to TypeScript, then on tfjs-wasm (the CLI's default), timing resample() alone. The
+// forced to tfjs-wasm, then to TypeScript (the CLI's default for numeric points: its WebAssembly
+// SIMD kernel; see src/cli/resample.ts autoBackend), timing resample() alone. The
 // baseline is imbalanced-learn's TomekLinks().fit_resample on the same file, timed alone, in a
 // child process. Kept-row counts are printed for all three (they must agree).
 
@@ -222,7 +223,6 @@ export interface SearchTimes {
 
 /** Tomek links and SMOTE on `rows` × 30, both neighbour paths, plus imblearn's TomekLinks. */
 export async function benchSearch(rows: number, withBaseline: boolean): Promise<SearchTimes> {
-  const { readFileSync } = await import('node:fs');
   const { frameFromTable } = await import('../src/core/data/frame');
   const { bytesSource, ingest } = await import('../src/core/ingest/index');
   const { nodeTf } = await import('../src/core/models/node-tf');
