@@ -4,11 +4,7 @@
 // the recipe's model, sampler and validation.
 export {
   crossValidate,
-  foldSeed,
-  inferTask,
   resolveValidation,
-  runResample,
-  splitColumns,
   trainingData,
   type CrossValidateOptions,
   type CrossValidationResult,
