@@ -324,6 +324,15 @@ for (const make of [inProcess, overComlink]) {
           ).toBeLessThanOrEqual(1e-5),
         );
       }
+      // The form sends the text as typed (the predictor reads it by the column's kind): the same.
+      const typed = await t.api.predictRow(rec.id, {
+        date: '2012-01-04',
+        precipitation: '20.3',
+        temp_max: ' 12.2',
+        temp_min: '5.6',
+        wind: '4.7 ',
+      });
+      expect(typed).toEqual(one);
 
       // Arrow IPC instead of CSV: the same rows and columns.
       const arrow = await t.api.predictDataset('p2', rec.id, weather.id, undefined, {

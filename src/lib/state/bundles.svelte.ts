@@ -313,26 +313,20 @@ export class BundlesState {
     this.row = { ...this.row, [column]: text };
   }
 
-  /** Predicts the form's row: numbers as numbers, empty inputs as missing values. */
+  /**
+   * Predicts the form's row: the text as typed, empty inputs as missing values. The predictor
+   * reads text by the column's kind (core's frameFromRows: numbers, true / false, dates, missing
+   * markers) and names the column when it cannot.
+   */
   async predictRow(): Promise<void> {
     const bundle = this.selected;
     if (!bundle || this.rowBusy) return;
-    const values: Record<string, string | number | boolean | null> = {};
+    const values: Record<string, string | null> = {};
     for (const c of bundle.manifest.input.columns) {
       if (c.role === 'target') continue;
       const text = (this.row[c.name] ?? '').trim();
-      if (text === '') {
-        if (c.role === 'feature') values[c.name] = null;
-        continue;
-      }
-      if (c.kind === 'integer' || c.kind === 'number') {
-        const n = Number(text);
-        values[c.name] = Number.isFinite(n) ? n : text;
-      } else if (c.kind === 'boolean') {
-        values[c.name] = text === 'true' ? true : text === 'false' ? false : text;
-      } else {
-        values[c.name] = text;
-      }
+      if (text !== '') values[c.name] = text;
+      else if (c.role === 'feature') values[c.name] = null;
     }
     this.rowBusy = true;
     this.rowError = null;
