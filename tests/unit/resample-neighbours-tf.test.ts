@@ -240,6 +240,19 @@ describe('samplers with a tfjs module', () => {
       expect(b.source, kind).toEqual(a.source);
       expect(b.neighbour, kind).toEqual(a.neighbour);
       expect(b.notes, kind).toEqual(a.notes);
+      // 'auto' keeps numeric points on the WebAssembly kernel (usesTf), so b alone may never reach
+      // tfjs: the same sampler with the tfjs path forced must give the same rows too.
+      const c = resample(
+        frame,
+        { kind, params: {} },
+        { target: 'y', seed: 4, tf, neighbours: 'tf' },
+      );
+      expect(tf.memory().numTensors).toBe(start);
+      expect(c.frame, `${kind} (tf)`).toEqual(a.frame);
+      expect(c.source, `${kind} (tf)`).toEqual(a.source);
+      expect(c.neighbour, `${kind} (tf)`).toEqual(a.neighbour);
+      expect(c.gap, `${kind} (tf)`).toEqual(a.gap);
+      expect(c.notes, `${kind} (tf)`).toEqual(a.notes);
     }
   });
 
