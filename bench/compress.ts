@@ -16,6 +16,7 @@ import { bytesSource, ingest } from '../src/core/ingest';
 import { nodeTf } from '../src/core/models/node-tf';
 import { autoRecipe, type Recipe } from '../src/core/recipe';
 import { createRng } from '../src/core/rng';
+import { range, shuffleInPlace } from '../src/core/split/keys';
 
 export const COMPRESS_DATASETS = [
   { name: 'penguins', path: 'tests/fixtures/cv/penguins.csv', target: 'Species' },
@@ -47,12 +48,8 @@ export interface CompressFigure {
 }
 
 function split(frame: Frame, seed: number): { train: Frame; test: Frame } {
-  const rng = createRng(seed);
-  const idx = Array.from({ length: frame.rows }, (_, i) => i);
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
+  const idx = range(frame.rows);
+  shuffleInPlace(idx, createRng(seed));
   const cut = Math.floor(frame.rows * 0.75);
   return { train: takeRows(frame, idx.slice(0, cut)), test: takeRows(frame, idx.slice(cut)) };
 }

@@ -11,6 +11,7 @@ import { nodeTf } from '../../src/core/models/node-tf';
 import { loadModelArtifacts, saveModelArtifacts, type ModelArtifacts } from '../../src/core/models';
 import type { Tf } from '../../src/core/models';
 import { createRng } from '../../src/core/rng';
+import { range, shuffleInPlace } from '../../src/core/split/keys';
 import { bundleInputFromFinal, readBundle, writeBundle } from '../../src/core/bundle';
 import {
   calibratedUint8,
@@ -32,12 +33,8 @@ beforeAll(async () => {
 });
 
 function split(frame: Frame, seed: number): { train: Frame; test: Frame } {
-  const rng = createRng(seed);
-  const idx = Array.from({ length: frame.rows }, (_, i) => i);
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
+  const idx = range(frame.rows);
+  shuffleInPlace(idx, createRng(seed));
   const cut = Math.floor(frame.rows * 0.75);
   return { train: takeRows(frame, idx.slice(0, cut)), test: takeRows(frame, idx.slice(cut)) };
 }

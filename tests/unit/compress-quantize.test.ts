@@ -14,6 +14,7 @@ import { trainFinal } from '../../src/core/evaluate';
 import { nodeTf } from '../../src/core/models/node-tf';
 import type { Tf } from '../../src/core/models';
 import { createRng } from '../../src/core/rng';
+import { range, shuffleInPlace } from '../../src/core/split/keys';
 import { bundleInputFromFinal, readBundle, writeBundle } from '../../src/core/bundle';
 import { loadPredictor } from '../../src/core/inference';
 import {
@@ -37,12 +38,8 @@ beforeAll(async () => {
 
 /** 75 / 25 split by a seeded shuffle. */
 function split(frame: Frame, seed = 7): { train: Frame; test: Frame } {
-  const rng = createRng(seed);
-  const idx = Array.from({ length: frame.rows }, (_, i) => i);
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
+  const idx = range(frame.rows);
+  shuffleInPlace(idx, createRng(seed));
   const cut = Math.floor(frame.rows * 0.75);
   return { train: takeRows(frame, idx.slice(0, cut)), test: takeRows(frame, idx.slice(cut)) };
 }
