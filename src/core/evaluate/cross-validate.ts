@@ -7,7 +7,7 @@
 // so this loop runs (and is tested) without tfjs; the tfjs models plug in behind it. One fold is
 // one call of `runFold`; a `runFolds` hook may run those calls elsewhere (the CLI's worker threads)
 // from the plan as plain data, so the per-fold code is the same wherever it runs.
-import { BenchtopError, toBenchtopError } from '../errors';
+import { BenchtopError, cancelled, toBenchtopError } from '../errors';
 import { findColumn, isNumericColumn, takeRows, type Frame, type FrameColumn } from '../data/frame';
 import {
   addConfusion,
@@ -196,7 +196,7 @@ export interface CrossValidationResult {
 }
 
 function cancelledCv(): BenchtopError {
-  return new BenchtopError('cancelled', 'The cross-validation was cancelled. Nothing was stored.');
+  return cancelled('The cross-validation');
 }
 
 /** "Fold 2 of 5: ..." before a message, so a person knows where it happened. */

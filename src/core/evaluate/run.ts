@@ -4,7 +4,7 @@
 // trainer plugged in, and the final model trained on every row exactly as a training fold is
 // (steps fitted, filters run, sampler applied) so its features and labels match the folds'.
 // Pure core: the caller passes tfjs with its backend already chosen (src/core/backend.ts).
-import { BenchtopError } from '../errors';
+import { BenchtopError, cancelled } from '../errors';
 import type { Frame } from '../data/frame';
 import { fitModel, parseModelSpec, type ModelSpec, type Tf, type TrainedModel } from '../models';
 import { MODEL_TASKS, type Recipe } from '../recipe/recipe';
@@ -257,15 +257,13 @@ export async function trainFinal(
   const target = recipe.target as string;
   const column = findTarget(frame, target);
   const mapping = stages.task === 'classification' ? labelMapping(column, options.positive) : null;
-  const cancelled = () => {
-    if (options.isCancelled?.()) {
-      throw new BenchtopError('cancelled', 'The training was cancelled. Nothing was stored.');
-    }
+  const checkCancel = (): void => {
+    if (options.isCancelled?.()) throw cancelled('The training');
   };
   const fitted = await fitRecipe(frame, recipe, {
     beforeStep: async () => {
       await options.beforeStage?.('prepare');
-      cancelled();
+      checkCancel();
     },
   });
   const seed = foldSeed(recipe.seed, -1);
@@ -280,7 +278,7 @@ export async function trainFinal(
       ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}),
     });
   }
-  cancelled();
+  checkCancel();
   const data = trainingData(
     prepared.frame,
     target,
@@ -293,7 +291,7 @@ export async function trainFinal(
     notes.push(`${fitted.frame.rows - data.rows} rows without a target were left out.`);
   }
   await options.beforeStage?.('train');
-  cancelled();
+  checkCancel();
   const model = await fitModel(tf, stages.model, data, {
     seed,
     ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
