@@ -30,7 +30,6 @@ export {
 export { fineTunePruned, pruneArtifacts, type FineTuneOptions, type PruneResult } from './prune';
 export {
   compressionTable,
-  flagDrops,
   preparedRows,
   type CompressionOptions,
   type CompressionRow,

@@ -205,8 +205,3 @@ export async function compressionTable(
     );
   return { rows, limit, warnings, pruned };
 }
-
-/** The guard alone: which rows of a table drop more than `limit` points. */
-export function flagDrops(rows: readonly CompressionRow[], limit = 1): CompressionRow[] {
-  return rows.filter((r) => r.drop > limit);
-}
