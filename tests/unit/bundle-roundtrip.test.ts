@@ -58,6 +58,7 @@ describe('bundle round trip', () => {
           const byRows = await predictor.predictRows(rows);
           const byFrame = await predictor.predictFrame(t.frame);
           expect(byRows.predictions).toHaveLength(t.frame.rows);
+          expect(byFrame.predictions).toHaveLength(t.frame.rows);
           let maxDiff = 0;
           for (const res of [byRows, byFrame]) {
             res.predictions.forEach((p, i) => {
