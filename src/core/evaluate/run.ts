@@ -7,7 +7,7 @@
 import { BenchtopError, cancelled } from '../errors';
 import type { Frame } from '../data/frame';
 import { fitModel, parseModelSpec, type ModelSpec, type Tf, type TrainedModel } from '../models';
-import { MODEL_TASKS, type Recipe } from '../recipe/recipe';
+import { MODEL_TASKS, modelsFor, type Recipe } from '../recipe/recipe';
 import { fitRecipe, recipeInput, type FittedRecipe } from '../recipe/run';
 import { parseSamplerSpec, resample, type SamplerSpec } from '../resample';
 import { createRng } from '../rng';
@@ -76,12 +76,9 @@ export function resolveStages(
   const modelJson = overrides.model ?? recipe.model ?? null;
   const model = modelJson === null ? defaultModel(task) : parseModelSpec(modelJson);
   if (MODEL_TASKS[model.kind] !== task) {
-    const fits = (Object.keys(MODEL_TASKS) as (keyof typeof MODEL_TASKS)[]).filter(
-      (k) => MODEL_TASKS[k] === task,
-    );
     throw new BenchtopError(
       'invalid-argument',
-      `The model '${model.kind}' is for ${MODEL_TASKS[model.kind]}, but predicting '${target}' is ${task}: use ${fits.map((k) => `'${k}'`).join(' or ')}.`,
+      `The model '${model.kind}' is for ${MODEL_TASKS[model.kind]}, but predicting '${target}' is ${task}: use ${modelsFor(task)}.`,
       { column: target, kind: model.kind },
     );
   }

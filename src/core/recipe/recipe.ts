@@ -181,6 +181,15 @@ export const MODEL_TASKS: Readonly<Record<ModelKind, Task>> = {
   'mlp-regressor': 'regression',
 };
 
+/** The model kinds for a task, quoted for a message: "'logreg' or 'mlp'". */
+export function modelsFor(task: Task): string {
+  const kinds = Object.keys(MODEL_TASKS) as ModelKind[];
+  return kinds
+    .filter((k) => MODEL_TASKS[k] === task)
+    .map((k) => `'${k}'`)
+    .join(' or ');
+}
+
 /** Re-throws a stage's own BenchtopError with the recipe's prefix, keeping its details. */
 function inStage<T>(fn: () => T): T {
   try {
@@ -212,9 +221,8 @@ function checkModel(model: JsonObject, task: Task | null): void {
   }
   const modelTask = MODEL_TASKS[kind as ModelKind];
   if (task !== null && modelTask !== task) {
-    const fits = kinds.filter((k) => MODEL_TASKS[k] === task);
     throw bad(
-      `the model '${kind}' is for ${modelTask}, but the recipe's task is ${task}: use ${fits.map((k) => `'${k}'`).join(' or ')}.`,
+      `the model '${kind}' is for ${modelTask}, but the recipe's task is ${task}: use ${modelsFor(task)}.`,
       { kind },
     );
   }
