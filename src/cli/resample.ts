@@ -45,8 +45,8 @@ import { readingFlags } from './args';
 
 export const RESAMPLE_METHODS = ['smote', 'smote-nc', 'random-over', 'random-under', 'tomek'];
 /**
- * Where the neighbour search runs: auto (default: tfjs-wasm for a big search, else TypeScript),
- * tfjs-wasm, tfjs-cpu, or plain TypeScript.
+ * Where the neighbour search runs: auto (default: TypeScript + the WebAssembly SIMD kernel,
+ * tfjs-wasm only for a big SMOTE-NC search), tfjs-wasm or tfjs-cpu (forced), or TypeScript.
  */
 export const RESAMPLE_BACKENDS = ['auto', 'wasm', 'cpu', 'js'];
 /**
@@ -83,9 +83,9 @@ Options:
   --seed N          the random seed (default 0): same seed, same rows
   --backend B       where smote / smote-nc / tomek search neighbours: auto (default: js, whose
                     WebAssembly SIMD kernel is the fastest, except smote-nc over ~8,000 rows, which
-                    gets wasm), wasm (tfjs float32 matrix products where the kernel cannot run),
-                    cpu (tfjs cpu: the TypeScript search is faster there, so it runs) or js
-                    (TypeScript + the WebAssembly SIMD kernel). Every backend gives the same rows.
+                    gets wasm), wasm or cpu (tfjs float32 matrix products on that backend, always;
+                    cpu is slow) or js (TypeScript + the WebAssembly SIMD kernel). Every backend
+                    gives the same rows.
   --recipe FILE     fit this recipe (exported from Benchtop) first and resample the prepared data
   --json            print one JSON object: {file, out, format, method, params, target, recipe, seed,
                     rowsIn, rowsOut, added, synthetic, repeated, removed, classes: [{label, before,
@@ -283,6 +283,9 @@ export async function resampleFile(
       target: args.target,
       seed,
       ...(search?.tf ? { tf: search.tf } : {}),
+      // An explicit --backend wasm / cpu runs the search there: on its own, neighbours.ts would
+      // keep numeric points on the SIMD kernel and the started tfjs would go unused.
+      ...(search?.tf && backend !== 'auto' ? { neighbours: 'tf' as const } : {}),
       ...(format === 'csv' ? { deferAppended: true } : {}),
     },
   );
