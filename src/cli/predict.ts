@@ -20,7 +20,7 @@ import {
 import { ingest } from '../core/ingest/index';
 import type { ByteSource } from '../core/ingest/types';
 import { DEFAULT_MISSING_TEXT } from '../core/ingest/reading-options';
-import { loadPredictor, type InputReport, type Prediction } from '../core/inference';
+import { loadPredictor, quotedList, type InputReport, type Prediction } from '../core/inference';
 import { JSON_HELP_FLAGS, READING_FLAGS, parseCommandLine, readingFlags } from './args';
 import { startTf } from './cv';
 import { PrepareUsageError, outputFormat, writeOutput, type PrepareOutput } from './prepare';
@@ -238,13 +238,6 @@ export async function predict(
   }
 }
 
-function quoted(names: readonly string[], max = 8): string {
-  const shown = names.slice(0, max).map((n) => `'${n}'`);
-  return names.length > max
-    ? `${shown.join(', ')} and ${names.length - max} more`
-    : shown.join(', ');
-}
-
 /** The summary for a terminal. */
 export function renderPredict(o: PredictOutput): string {
   const lines = [
@@ -261,12 +254,12 @@ export function renderPredict(o: PredictOutput): string {
   }
   if (o.extraColumns.length > 0) {
     lines.push(
-      `note: the model does not use ${quoted(o.extraColumns)}; kept in the output as they were`,
+      `note: the model does not use ${quotedList(o.extraColumns)}; kept in the output as they were`,
     );
   }
   for (const u of o.unknownCategories) {
     lines.push(
-      `note: '${u.column}' has values never seen in training (${quoted(u.values, 5)}) in ${u.rows} rows; they are encoded as the model's steps encode unknown values`,
+      `note: '${u.column}' has values never seen in training (${quotedList(u.values, 5)}) in ${u.rows} rows; they are encoded as the model's steps encode unknown values`,
     );
   }
   for (const s of o.strayValues) {

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import type { Bundle } from '../core/bundle';
 import { exampleRow as exampleRowOf } from '../core/bundle/deploy/templates';
 import { BenchtopError, toBenchtopError } from '../core/errors';
-import { loadPredictor, type Prediction, type Predictor } from '../core/inference';
+import { loadPredictor, quotedList, type Prediction, type Predictor } from '../core/inference';
 import type { Tf } from '../core/models';
 import { parseCommandLine } from './args';
 import { startTf } from './cv';
@@ -168,36 +168,39 @@ class Batcher {
   }
 }
 
-/** Ignored columns and never-seen categories per request (the batch's report mixes requests). */
-function warningsFor(rows: readonly Record<string, unknown>[], predictor: Predictor): string[] {
+/**
+ * Ignored columns and never-seen categories per request (the batch's report mixes requests). The
+ * known names and categories are gathered once per server, not per request.
+ */
+function requestWarnings(
+  predictor: Predictor,
+): (rows: readonly Record<string, unknown>[]) => string[] {
   const known = new Set(predictor.manifest.input.columns.map((c) => c.name));
-  const extra = new Set<string>();
-  const unknown = new Map<string, Set<string>>();
   const categorical = predictor.inputSignature.filter((c) => c.role === 'feature' && c.categories);
   const seen = new Map(categorical.map((c) => [c.name, new Set(c.categories)]));
-  for (const row of rows) {
-    for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
-    for (const [name, values] of seen) {
-      const v = row[name];
-      if (v === null || v === undefined) continue;
-      const text = String(v);
-      if (!values.has(text)) {
-        if (!unknown.has(name)) unknown.set(name, new Set());
-        unknown.get(name)!.add(text);
+  return (rows) => {
+    const extra = new Set<string>();
+    const unknown = new Map<string, Set<string>>();
+    for (const row of rows) {
+      for (const key of Object.keys(row)) if (!known.has(key)) extra.add(key);
+      for (const [name, values] of seen) {
+        const v = row[name];
+        if (v === null || v === undefined) continue;
+        const text = String(v);
+        if (!values.has(text)) {
+          if (!unknown.has(name)) unknown.set(name, new Set());
+          unknown.get(name)!.add(text);
+        }
       }
     }
-  }
-  const quoted = (list: string[]) =>
-    list
-      .slice(0, 8)
-      .map((n) => `'${n}'`)
-      .join(', ') + (list.length > 8 ? ` and ${list.length - 8} more` : '');
-  const out: string[] = [];
-  if (extra.size > 0) out.push(`ignored columns the model does not use: ${quoted([...extra])}`);
-  for (const [name, values] of unknown) {
-    out.push(`column '${name}' has values never seen in training: ${quoted([...values])}`);
-  }
-  return out;
+    const out: string[] = [];
+    if (extra.size > 0)
+      out.push(`ignored columns the model does not use: ${quotedList([...extra])}`);
+    for (const [name, values] of unknown) {
+      out.push(`column '${name}' has values never seen in training: ${quotedList([...values])}`);
+    }
+    return out;
+  };
 }
 
 /** The body as text, refusing (413) past `limit` bytes without buffering the rest. */
@@ -307,6 +310,7 @@ export async function startServer(
   const predictRows = (rows: Record<string, unknown>[]) =>
     batcher ? batcher.predict(rows) : predictor.predictRows(rows).then((r) => r.predictions);
   const example = exampleRow(predictor);
+  const warningsFor = requestWarnings(predictor);
   const m = bundle.manifest;
   const stats = { requests: 0, errors: 0 };
   let inFlight = 0;
@@ -365,7 +369,7 @@ export async function startServer(
         if (e.code === 'internal') throw e;
         throw new HttpError(400, e.message);
       }
-      const warnings = warningsFor(rows, predictor);
+      const warnings = warningsFor(rows);
       send(res, 200, warnings.length > 0 ? { predictions, warnings } : { predictions });
       return `${rows.length} row${rows.length === 1 ? '' : 's'}`;
     }

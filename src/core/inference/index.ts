@@ -19,6 +19,7 @@
 // the encoder sends them (all-zero indicators, or the "(other)" column) and are listed too.
 export {
   loadPredictor,
+  quotedList,
   type InputReport,
   type Prediction,
   type PredictResult,

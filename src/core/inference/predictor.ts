@@ -63,7 +63,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function names(list: readonly string[], max = 8): string {
+/** "'a', 'b' and 3 more": the first `max` names quoted, for messages and notes. */
+export function quotedList(list: readonly string[], max = 8): string {
   const shown = list.slice(0, max).map((n) => `'${n}'`);
   return list.length > max ? `${shown.join(', ')} and ${list.length - max} more` : shown.join(', ');
 }
@@ -248,7 +249,7 @@ export async function loadPredictor(tf: Tf, bundle: Bundle): Promise<Predictor> 
     if (absent.length > 0) {
       throw new BenchtopError(
         'invalid-argument',
-        `${where} ${absent.length === 1 ? 'has no column' : `lacks ${plural(absent.length, 'column')}`} ${names(absent)}, which the model needs. Add ${absent.length === 1 ? 'it' : 'them'} (null or an empty value marks a value as unknown).`,
+        `${where} ${absent.length === 1 ? 'has no column' : `lacks ${plural(absent.length, 'column')}`} ${quotedList(absent)}, which the model needs. Add ${absent.length === 1 ? 'it' : 'them'} (null or an empty value marks a value as unknown).`,
         { missing: absent.slice(0, 50), column: absent[0] },
       );
     }
