@@ -6,7 +6,14 @@
 // Pure core: the caller passes tfjs with its backend already chosen (src/core/backend.ts).
 import { BenchtopError, cancelled } from '../errors';
 import type { Frame } from '../data/frame';
-import { fitModel, parseModelSpec, type ModelSpec, type Tf, type TrainedModel } from '../models';
+import {
+  fitModel,
+  modelTrainer,
+  parseModelSpec,
+  type ModelSpec,
+  type Tf,
+  type TrainedModel,
+} from '../models';
 import { MODEL_TASKS, modelsFor, type Recipe } from '../recipe/recipe';
 import { fitRecipe, recipeInput, type FittedRecipe } from '../recipe/run';
 import { parseSamplerSpec, resample, type SamplerSpec } from '../resample';
@@ -117,16 +124,12 @@ export function samplerHook(spec: SamplerSpec | JsonObject, tf?: Tf): ResampleHo
   };
 }
 
-/** crossValidate's ModelTrainer over src/core/models (the per-fold model is a TrainedModel). */
+/**
+ * crossValidate's ModelTrainer over src/core/models (the per-fold model is a TrainedModel):
+ * src/core/models' modelTrainer, which is that plug-in.
+ */
 export function tfTrainer(tf: Tf, spec: ModelSpec): ModelTrainer {
-  return {
-    fit: (data, options) =>
-      fitModel(tf, spec, data, {
-        seed: options.seed,
-        ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
-        ...(options.isCancelled ? { isCancelled: options.isCancelled } : {}),
-      }),
-  };
+  return modelTrainer(tf, spec);
 }
 
 /** Throws when nothing but the target (and split columns) would reach the steps. */
