@@ -57,6 +57,21 @@ export function readingFlags(text: ReadingOptionsText, usageError: UsageErrorOf)
   }
 }
 
+/** A flag's whole number in [min, max] (digits only: no sign, point or exponent), else a usage error. */
+export function wholeNumberFlag(
+  flag: string,
+  text: string,
+  min: number,
+  max: number,
+  usageError: UsageErrorOf,
+): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    throw usageError(`${flag} must be a whole number from ${min} to ${max} (got '${text}').`);
+  }
+  return n;
+}
+
 /** package.json's version ('unknown' if it cannot be read); src/cli/ locates it relative to itself. */
 export function benchtopVersion(): string {
   try {

@@ -30,6 +30,7 @@ import type { Tf } from '../core/models';
 import { listSamplers } from '../core/resample';
 import { VALIDATION_KINDS, parseValidationSpec } from '../core/split';
 import type { JsonObject } from '../core/steps/types';
+import { wholeNumberFlag } from './args';
 import { FoldPool } from './fold-pool';
 import { PrepareUsageError, readRecipe } from './prepare';
 
@@ -139,13 +140,8 @@ export function jobArgs(data: string, values: Record<string, unknown>): JobArgs 
 
 const usage = (message: string) => new PrepareUsageError(message);
 
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) {
-    throw usage(`${flag} must be a whole number from ${min} to ${max} (got '${text}').`);
-  }
-  return n;
-}
+const wholeNumber = (flag: string, text: string, min: number, max: number): number =>
+  wholeNumberFlag(flag, text, min, max, usage);
 
 function positiveNumber(flag: string, text: string, allowZero: boolean): number {
   const n = Number(text);

@@ -20,7 +20,7 @@ import { exampleRow as exampleRowOf } from '../core/bundle/deploy/templates';
 import { BenchtopError, toBenchtopError } from '../core/errors';
 import { loadPredictor, quotedList, type Prediction, type Predictor } from '../core/inference';
 import type { Tf } from '../core/models';
-import { parseCommandLine } from './args';
+import { parseCommandLine, wholeNumberFlag } from './args';
 import { startTf } from './cv';
 import { loadBundleFile } from './predict';
 import { PrepareUsageError } from './prepare';
@@ -510,13 +510,13 @@ export async function serveCommand(
         : `serve takes one bundle, got ${positionals.length}: ${positionals.join(' ')}`,
     );
   }
-  const portText = values.port ?? '8080';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) {
-    throw new PrepareUsageError(
-      `--port must be a whole number from 0 to 65535 (got '${portText}').`,
-    );
-  }
+  const port = wholeNumberFlag(
+    '--port',
+    values.port ?? '8080',
+    0,
+    65535,
+    (message) => new PrepareUsageError(message),
+  );
   const maxBody =
     values['max-body'] !== undefined ? parseSize(values['max-body']) : DEFAULT_MAX_BODY;
   const batchText = values.batch ?? 'on';
