@@ -88,6 +88,7 @@ describe('predictRows', () => {
     const p = r.predictions[0];
     expect('label' in p && p.label).toBe('Gentoo');
     const ref = await reference([ROW]);
+    expect('probabilities' in p).toBe(true);
     if ('probabilities' in p)
       ['Adelie', 'Chinstrap', 'Gentoo'].forEach((l, c) =>
         expect(Math.abs(p.probabilities[l] - ref[c])).toBeLessThan(1e-6),
@@ -130,6 +131,8 @@ describe('predictRows', () => {
     ]);
     const ref = await reference([row]);
     const p = r.predictions[0];
+    // A classifier's prediction: the comparison below must run, not be skipped.
+    expect('probabilities' in p).toBe(true);
     if ('probabilities' in p) expect(Math.abs(p.probabilities.Gentoo - ref[2])).toBeLessThan(1e-6);
   });
 
@@ -142,6 +145,8 @@ describe('predictRows', () => {
     ]);
     const ref = await reference([row]);
     const p = r.predictions[0];
+    // A classifier's prediction: the comparison below must run, not be skipped.
+    expect('probabilities' in p).toBe(true);
     if ('probabilities' in p)
       ['Adelie', 'Chinstrap', 'Gentoo'].forEach((l, c) =>
         expect(Math.abs(p.probabilities[l] - ref[c])).toBeLessThan(1e-6),
