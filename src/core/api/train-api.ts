@@ -21,10 +21,14 @@ import {
   type BackendPlan,
   type DetectedBackends,
 } from '../backend';
-import { findColumn, isNumericColumn, type Frame } from '../data/frame';
+import { findColumn, type Frame } from '../data/frame';
 import {
   crossValidate as runCrossValidation,
+  defaultModel,
   encodeTarget,
+  findTarget,
+  inferTask,
+  resolveValidation,
   regressionTarget,
   type CrossValidationResult,
   type CvProgress,
@@ -58,7 +62,7 @@ import {
   type SamplerInfo,
   type SamplerSpec,
 } from '../resample';
-import { parseValidationSpec, VALIDATION_KINDS, type ValidationSpec } from '../split';
+import { VALIDATION_KINDS, type ValidationSpec } from '../split';
 import type { FittedStep, JsonObject } from '../steps';
 import type { DatasetStore } from './data-api';
 import {
@@ -373,16 +377,6 @@ function sampleRows(n: number, max: number): Int32Array {
   return Int32Array.from({ length: max }, (_, i) => Math.floor((i * n) / max));
 }
 
-function defaultModel(task: Task): ModelSpec {
-  return parseModelSpec({ kind: task === 'classification' ? 'logreg' : 'linear' });
-}
-
-function taskOf(frame: Frame, recipe: Recipe): Task {
-  if (recipe.task) return recipe.task;
-  const c = findColumn(frame, recipe.target ?? '');
-  return c && isNumericColumn(c) && c.kind !== 'boolean' ? 'regression' : 'classification';
-}
-
 function checkModelTask(model: ModelSpec, task: Task): void {
   const def = getModel(model.kind);
   if (def.task !== task) {
@@ -501,25 +495,19 @@ export function createTrainApi(deps: TrainApiDeps) {
         'Choose a target column in the recipe before training: a model needs something to predict.',
       );
     }
-    if (!findColumn(frame, recipe.target)) {
-      throw new BenchtopError(
-        'invalid-argument',
-        `The target column '${recipe.target}' is not in this dataset. Choose another target.`,
-        { column: recipe.target },
-      );
-    }
-    const task = taskOf(frame, recipe);
+    const task = inferTask(recipe, findTarget(frame, recipe.target));
     const modelJson = options.model !== undefined ? options.model : recipe.model;
     const model = modelJson ? parseModelSpec(plain(modelJson)) : defaultModel(task);
     checkModelTask(model, task);
     const samplerJson = options.sampler !== undefined ? options.sampler : recipe.sampler;
     const sampler = samplerJson ? parseSamplerSpec(plain(samplerJson)) : null;
+    // An override (null: the task's default) replaces the recipe's validation.
     const validationJson =
       options.validation !== undefined ? options.validation : recipe.validation;
-    const validation = parseValidationSpec(
-      validationJson
-        ? plain(validationJson)
-        : { kind: task === 'classification' ? 'stratified-kfold' : 'kfold' },
+    const validation = resolveValidation(
+      { ...recipe, validation: validationJson ? (plain(validationJson) as JsonObject) : null },
+      task,
+      {},
     );
     const full: Recipe = {
       ...recipe,

@@ -4,6 +4,8 @@
 // the recipe's model, sampler and validation.
 export {
   crossValidate,
+  findTarget,
+  inferTask,
   resolveValidation,
   trainingData,
   type CrossValidateOptions,
