@@ -41,7 +41,7 @@ import {
   writeFileAtomically,
   writeOutput,
 } from './prepare';
-import { readingFlags } from './args';
+import { readingFlags, wholeNumberFlag } from './args';
 
 export const RESAMPLE_METHODS = ['smote', 'smote-nc', 'random-over', 'random-under', 'tomek'];
 /**
@@ -185,11 +185,7 @@ function searchWork(frame: Frame, method: string, target: string, params: JsonOb
 }
 
 function wholeNumber(text: string, flag: string, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n > max) {
-    throw new PrepareUsageError(`${flag} must be a whole number from 0 to ${max} (got '${text}').`);
-  }
-  return n;
+  return wholeNumberFlag(flag, text, 0, max, (m) => new PrepareUsageError(m));
 }
 
 /** The sampler's settings from the flags; flags that do not apply to the method are refused. */

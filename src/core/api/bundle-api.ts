@@ -42,7 +42,13 @@ import {
   type MetricSummaryJson,
   type Quantization,
 } from '../bundle';
-import { loadPredictor, type InputReport, type Prediction, type Predictor } from '../inference';
+import {
+  loadPredictor,
+  quotedList,
+  type InputReport,
+  type Prediction,
+  type Predictor,
+} from '../inference';
 import type { ModelArtifacts, Tf } from '../models';
 import {
   compressionTable,
@@ -360,11 +366,6 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function quoted(list: readonly string[], max = 8): string {
-  const shown = list.slice(0, max).map((n) => `'${n}'`);
-  return list.length > max ? `${shown.join(', ')} and ${list.length - max} more` : shown.join(', ');
-}
-
 /** "1a2b3c4d…": the first 16 hex digits people compare. */
 export function shortKeyId(keyId: string): string {
   return `${keyId.slice(0, 16)}…`;
@@ -558,7 +559,7 @@ export function createBundleApi(deps: BundleApiDeps) {
     const parts: string[] = [];
     if (report.missing.length > 0) {
       parts.push(
-        `it has no column ${quoted(report.missing)}, which the model needs (add ${report.missing.length === 1 ? 'it' : 'them'}, or rename the dataset's column to match)`,
+        `it has no column ${quotedList(report.missing)}, which the model needs (add ${report.missing.length === 1 ? 'it' : 'them'}, or rename the dataset's column to match)`,
       );
     }
     for (const w of report.wrongType.slice(0, 5)) {
