@@ -5,12 +5,13 @@
 //   recipes that together use every transform step kind Benchtop has; bad rows are refused the same;
 // - deploy/server.mjs, started with plain node, answers /health, /predict (equal to
 //   src/core/inference), 400, 413, and stops on SIGTERM;
-// - deploy/k8s.yaml parses (a small YAML reader below: block maps and lists, scalars, flow lists)
+// - deploy/k8s.yaml parses (the `yaml` package, YAML 1.2, any error refused)
 //   into a Deployment, Service and HorizontalPodAutoscaler whose labels, ports and target match;
 // - the Dockerfile, package.json and embed.html say what DESIGN.md §6 asks of them.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { parseAllDocuments } from 'yaml';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -409,71 +410,15 @@ describe('deploy/server.mjs from an unzipped bundle, with plain node', () => {
   });
 });
 
-// ---- a small YAML reader: enough for the block maps / lists, scalars and flow lists of k8s.yaml ----
+// ---- YAML through the `yaml` package (a YAML 1.2 parser): every document, refusing any error ----
 
 type Yaml = string | number | boolean | null | Yaml[] | { [key: string]: Yaml };
 
-function scalar(text: string): Yaml {
-  const t = text.trim();
-  if (t.startsWith('"')) return JSON.parse(t) as string;
-  if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
-  if (t.startsWith('[')) {
-    const inner = t.slice(1, -1).trim();
-    return inner === '' ? [] : inner.split(',').map((s) => scalar(s));
-  }
-  if (t === 'true' || t === 'false') return t === 'true';
-  if (t === 'null' || t === '~' || t === '') return null;
-  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
-  return t;
-}
-
 function parseYamlDocuments(text: string): Yaml[] {
-  return text
-    .split(/^---\s*$/m)
-    .map((doc) =>
-      doc
-        .split('\n')
-        .filter((l) => l.trim() !== '' && !l.trim().startsWith('#'))
-        .map((l) => ({ indent: l.length - l.trimStart().length, text: l.trim() })),
-    )
-    .filter((lines) => lines.length > 0)
-    .map((lines) => {
-      let i = 0;
-      const block = (indent: number): Yaml => {
-        if (lines[i].text.startsWith('- ')) {
-          const list: Yaml[] = [];
-          while (i < lines.length && lines[i].indent === indent && lines[i].text.startsWith('- ')) {
-            // "- key: value" opens a map whose keys sit at indent + 2.
-            const rest = lines[i].text.slice(2);
-            if (/^[^"'[][^:]*:(\s|$)/.test(rest)) {
-              lines[i] = { indent: indent + 2, text: rest };
-              list.push(block(indent + 2));
-            } else {
-              list.push(scalar(rest));
-              i++;
-            }
-          }
-          return list;
-        }
-        const map: { [key: string]: Yaml } = {};
-        while (i < lines.length && lines[i].indent === indent && !lines[i].text.startsWith('- ')) {
-          const m = /^([^:]+):(?:\s+(.*))?$/.exec(lines[i].text);
-          if (!m) throw new Error(`not YAML: ${lines[i].text}`);
-          i++;
-          if (m[2] !== undefined && m[2] !== '') map[m[1]] = scalar(m[2]);
-          else if (i < lines.length && lines[i].indent > indent) map[m[1]] = block(lines[i].indent);
-          else if (i < lines.length && lines[i].indent === indent && lines[i].text.startsWith('- '))
-            map[m[1]] = block(indent);
-          else map[m[1]] = null;
-        }
-        if (i < lines.length && lines[i].indent > indent)
-          throw new Error(`bad indentation at: ${lines[i].text}`);
-        return map;
-      };
-      const doc = block(lines[0].indent);
-      if (i !== lines.length) throw new Error(`unparsed YAML from: ${lines[i].text}`);
-      return doc;
-    });
+  return parseAllDocuments(text).map((doc) => {
+    if (doc.errors.length > 0) throw new Error(`not YAML: ${doc.errors[0].message}`);
+    return doc.toJS() as Yaml;
+  });
 }
 
 type Obj = { [key: string]: Yaml };
@@ -488,11 +433,11 @@ describe('deploy/ templates', () => {
   });
   const text = (path: string) => new TextDecoder().decode(bundle.files.get(path)!);
 
-  it('the YAML reader reads what it claims to (and refuses bad indentation)', () => {
+  it('the YAML reader reads every document and refuses bad indentation', () => {
     expect(
       parseYamlDocuments('a: 1\nb:\n  - x: "y"\n    z: [1, "2"]\n  - 3\nc: true\n---\nd: ~\n'),
     ).toEqual([{ a: 1, b: [{ x: 'y', z: [1, '2'] }, 3], c: true }, { d: null }]);
-    expect(() => parseYamlDocuments('a:\n  b: 1\n    c: 2\n')).toThrow(/bad indentation/);
+    expect(() => parseYamlDocuments('a:\n  b: 1\n    c: 2\n')).toThrow(/not YAML/);
   });
 
   it('k8s.yaml: a Deployment, Service and HPA with matching labels, ports and probes', () => {
