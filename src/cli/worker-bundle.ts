@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-interface Manifest {
+export interface WorkerManifest {
   key: string;
   inputs: Record<string, { size: number; mtimeMs: number }>;
 }
@@ -35,7 +35,8 @@ function cacheDir(): string {
   throw new Error('no writable cache folder');
 }
 
-function unchanged(m: Manifest, key: string): boolean {
+/** Whether a built worker is still current: same build key and every input's size and mtime. */
+export function unchanged(m: WorkerManifest, key: string): boolean {
   if (m.key !== key) return false;
   for (const [path, was] of Object.entries(m.inputs)) {
     const now = statSync(resolve(ROOT, path), { throwIfNoEntry: false });
@@ -70,7 +71,7 @@ async function build(entry: string): Promise<URL> {
   const out = join(dir, `fold-worker-${key}.mjs`);
   const manifestPath = `${out}.json`;
   try {
-    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as WorkerManifest;
     if (unchanged(m, key)) return pathToFileURL(out);
   } catch {
     // no manifest yet, or unreadable: build
@@ -88,7 +89,7 @@ async function build(entry: string): Promise<URL> {
     logLevel: 'silent',
     banner: { js: banner },
   });
-  const inputs: Manifest['inputs'] = {};
+  const inputs: WorkerManifest['inputs'] = {};
   for (const path of Object.keys(result.metafile.inputs)) {
     const s = statSync(resolve(ROOT, path));
     inputs[path] = { size: s.size, mtimeMs: s.mtimeMs };

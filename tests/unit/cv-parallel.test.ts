@@ -15,7 +15,7 @@ import { train } from '../../src/cli/train';
 import { readZip } from '../../src/core/bundle/zip';
 import { FoldPool } from '../../src/cli/fold-pool';
 import { makeSchedule, shareFrame, stopFrom, takeFold } from '../../src/cli/fold-protocol';
-import { bundledWorker } from '../../src/cli/worker-bundle';
+import { bundledWorker, unchanged, type WorkerManifest } from '../../src/cli/worker-bundle';
 import { fileSource, main } from '../../src/cli/main';
 import { isNumericColumn } from '../../src/core/data/frame';
 import { BenchtopError } from '../../src/core/errors';
@@ -157,6 +157,31 @@ describe('folds on worker threads: the same results as in process', () => {
       expect(inputs).toContain(source);
     }
     expect(inputs.some((p) => p.includes('@tensorflow/tfjs-backend-wasm'))).toBe(true);
+    // Current as built; an edit of any listed source (its size or mtime), a deleted source, or
+    // another build key makes it stale, so the next run rebuilds it.
+    const m = JSON.parse(readFileSync(new URL(`${url!.href}.json`), 'utf8')) as WorkerManifest;
+    expect(unchanged(m, m.key)).toBe(true);
+    const edited = (change: (e: { size: number; mtimeMs: number }) => void): WorkerManifest => {
+      const copy = structuredClone(m);
+      change(copy.inputs['src/core/metrics/report.ts']);
+      return copy;
+    };
+    expect(
+      unchanged(
+        edited((e) => (e.mtimeMs += 1)),
+        m.key,
+      ),
+    ).toBe(false);
+    expect(
+      unchanged(
+        edited((e) => (e.size += 1)),
+        m.key,
+      ),
+    ).toBe(false);
+    const gone = structuredClone(m);
+    gone.inputs['src/core/metrics/no-such-file.ts'] = { size: 1, mtimeMs: 1 };
+    expect(unchanged(gone, m.key)).toBe(false);
+    expect(unchanged(m, 'another-key')).toBe(false);
   });
 
   it('cv --json and train --json: --jobs 3 prints what --jobs 1 prints', async () => {
