@@ -13,27 +13,7 @@ import {
   SYNTHETIC,
   type PointSet,
 } from '../../src/core/resample';
-
-function randomPoints(seed: number, rows: number, dims: number, grid: number): PointSet {
-  const rng = createRng(seed);
-  const values = new Float64Array(rows * dims);
-  // A coarse grid: many exact ties and some duplicate rows.
-  for (let i = 0; i < values.length; i++) values[i] = Math.floor(rng() * grid) / 4 - 1;
-  return { rows, dims, values };
-}
-
-function brute(p: PointSet, row: number, k: number): number[] {
-  const d: [number, number][] = [];
-  for (let j = 0; j < p.rows; j++) {
-    if (j === row) continue;
-    let s = 0;
-    for (let f = 0; f < p.dims; f++)
-      s += (p.values[row * p.dims + f] - p.values[j * p.dims + f]) ** 2;
-    d.push([s, j]);
-  }
-  d.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return d.slice(0, k).map((x) => x[1]);
-}
+import { gridPoints, brute } from '../unit/resample-helpers';
 
 describe('nearestNeighbours = brute force, ties to the lower index', () => {
   it.each([
@@ -44,7 +24,7 @@ describe('nearestNeighbours = brute force, ties to the lower index', () => {
     [5, 257, 1, 4, 3],
     [6, 700, 7, 1, 4],
   ])('seed %i: %i rows x %i dims, k = %i, grid %i', (seed, rows, dims, k, grid) => {
-    const p = randomPoints(seed, rows, dims, grid);
+    const p = gridPoints(seed, rows, dims, grid);
     const nn = nearestNeighbours(p, k);
     for (let r = 0; r < rows; r++) {
       expect([...nn.index.subarray(r * k, r * k + k)], `row ${r}`).toEqual(brute(p, r, k));

@@ -14,7 +14,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BenchtopError } from '../../src/core/errors';
 import { frameFromTable, type Frame } from '../../src/core/data/frame';
 import { bytesSource, ingest } from '../../src/core/ingest/index';
-import { createRng } from '../../src/core/rng';
 import {
   nearestNeighbours,
   resample,
@@ -31,42 +30,7 @@ import {
   tileRowsB,
   type Precision,
 } from '../../src/core/resample/neighbours-simd';
-
-/** Values on a grid of `grid` steps of 1/4: exact duplicates and many equal distances. */
-function gridPoints(seed: number, rows: number, dims: number, grid: number): PointSet {
-  const rng = createRng(seed);
-  const values = new Float64Array(rows * dims);
-  for (let i = 0; i < values.length; i++) values[i] = Math.floor(rng() * grid) / 4 - 1;
-  return { rows, dims, values };
-}
-
-function gaussianPoints(seed: number, rows: number, dims: number, scale = 1, offset = 0): PointSet {
-  const rng = createRng(seed);
-  const values = new Float64Array(rows * dims);
-  for (let i = 0; i < values.length; i++) {
-    const u = 1 - rng();
-    values[i] = offset + scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-  }
-  return { rows, dims, values };
-}
-
-/** Brute force: (exact distance, index) order, as scikit-learn's NearestNeighbors. */
-function brute(p: PointSet, row: number, k: number): number[] {
-  const d: [number, number][] = [];
-  for (let j = 0; j < p.rows; j++) {
-    if (j === row) continue;
-    let s = 0;
-    for (let f = 0; f < p.dims; f++)
-      s += (p.values[row * p.dims + f] - p.values[j * p.dims + f]) ** 2;
-    if (p.codes && p.cats) {
-      for (let c = 0; c < p.cats; c++)
-        if (p.codes[row * p.cats + c] !== p.codes[j * p.cats + c]) s += p.mismatch ?? 0;
-    }
-    d.push([s, j]);
-  }
-  d.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return d.slice(0, k).map((x) => x[1]);
-}
+import { gaussianPoints, gridPoints, brute } from './resample-helpers';
 
 function expectSame(a: Neighbours, b: Neighbours): void {
   expect(b.k).toBe(a.k);
